@@ -1,0 +1,462 @@
+package io.github.genesystokens;
+
+import io.github.genesystokens.internal.Loopback;
+import io.github.genesystokens.internal.RefreshPolicy;
+import io.github.genesystokens.internal.RetryRules;
+import io.github.genesystokens.internal.TokenCache;
+import io.github.genesystokens.internal.TokenEndpoint;
+import io.netty.channel.ChannelOption;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * A {@link TokenProvider} for the OAuth2 client-credentials grant of Genesys Cloud, or of any RFC
+ * 6749 token endpoint.
+ *
+ * <pre>{@code
+ * TokenProvider tokens = GenesysTokenProvider.builder()
+ *     .clientId(System.getenv("GENESYS_CLIENT_ID"))
+ *     .clientSecret(System.getenv("GENESYS_CLIENT_SECRET"))
+ *     .region(GenesysRegion.EU_CENTRAL_1)
+ *     .build();
+ *
+ * Mono<AccessToken> token = tokens.token();
+ * }</pre>
+ *
+ * <p><b>Share one provider per OAuth client.</b> Each provider keeps one token and makes one token
+ * request per token lifetime, however many threads call it. Close it when the application stops.
+ *
+ * <p><b>Timing.</b> A token's expiry is measured from the instant its request was sent, on the
+ * provider's {@link Clock}. It is served without any request until {@code refreshAhead} before
+ * that expiry (at most half its lifetime); then it is still served at once while one background
+ * request renews it, and a timer starts that request even when nobody calls; from {@code
+ * expirySkew} before expiry (at most a tenth of its lifetime) it is no longer served, and callers
+ * wait for a new one.
+ */
+public final class GenesysTokenProvider implements TokenProvider {
+
+  private static final Logger log = Loggers.getLogger(GenesysTokenProvider.class);
+
+  private final TokenCache cache;
+  private final String clientId;
+  private final URI tokenUri;
+
+  private GenesysTokenProvider(TokenCache cache, String clientId, URI tokenUri) {
+    this.cache = cache;
+    this.clientId = clientId;
+    this.tokenUri = tokenUri;
+  }
+
+  /**
+   * Starts the configuration of a provider.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Mono<AccessToken> token() {
+    return cache.token();
+  }
+
+  @Override
+  public void invalidate(AccessToken rejected) {
+    cache.invalidate(rejected);
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+
+  /** The client id, the token endpoint and the cache state; never a secret or a token. */
+  @Override
+  public String toString() {
+    return "GenesysTokenProvider[clientId="
+        + clientId
+        + ", tokenUri="
+        + tokenUri
+        + ", token="
+        + cache.describe()
+        + "]";
+  }
+
+  /**
+   * Configures a {@link GenesysTokenProvider}. Each setter checks its argument at once; {@link
+   * #build()} checks the combination. A builder is not thread-safe; it may build several providers.
+   */
+  public static final class Builder {
+
+    /** Five minutes: the margin of the Azure SDK and of google-auth, ample for a 24 h token. */
+    static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(5);
+    /** Sixty seconds, as the Genesys Go SDK: covers clock skew and the latency of the call. */
+    static final Duration DEFAULT_EXPIRY_SKEW = Duration.ofSeconds(60);
+
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final int DEFAULT_MAX_RETRIES = 3;
+    static final Duration DEFAULT_MIN_BACKOFF = Duration.ofSeconds(1);
+    static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+    /** The Genesys Java SDK's limit: a longer wait than this is treated as an outage. */
+    static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(180);
+
+    static final Duration DEFAULT_FAILURE_COOLDOWN = Duration.ofSeconds(5);
+
+    private String clientId;
+    private String clientSecret;
+    private GenesysRegion region;
+    private URI tokenUri;
+    private List<String> scopes = List.of();
+    private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+    private Duration expirySkew = DEFAULT_EXPIRY_SKEW;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private Duration minBackoff = DEFAULT_MIN_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private Duration failureCooldown = DEFAULT_FAILURE_COOLDOWN;
+    private Clock clock = Clock.systemUTC();
+    private HttpClient httpClient;
+
+    private Builder() {}
+
+    /**
+     * The OAuth client id. Required.
+     *
+     * @param clientId the id of a client-credentials OAuth client
+     * @return this builder
+     */
+    public Builder clientId(String clientId) {
+      this.clientId = requireText(clientId, "clientId");
+      return this;
+    }
+
+    /**
+     * The OAuth client secret. Required. It is sent only in the {@code Authorization} header of
+     * token requests and never printed.
+     *
+     * @param clientSecret the client's secret
+     * @return this builder
+     */
+    public Builder clientSecret(String clientSecret) {
+      this.clientSecret = requireText(clientSecret, "clientSecret");
+      return this;
+    }
+
+    /**
+     * The Genesys Cloud region whose login service issues the tokens, {@code
+     * https://login.<domain>/oauth/token}. Set this or {@link #tokenUri(URI)}, not both.
+     *
+     * @param region the org's region
+     * @return this builder
+     */
+    public Builder region(GenesysRegion region) {
+      this.region = Objects.requireNonNull(region, "region must not be null");
+      return this;
+    }
+
+    /**
+     * The token endpoint, for a server other than a Genesys region's login service (a gateway,
+     * another RFC 6749 server, an emulator). It must be {@code https}, or {@code http} to a
+     * loopback address. Set this or {@link #region(GenesysRegion)}, not both.
+     *
+     * @param tokenUri an absolute URI without user info
+     * @return this builder
+     */
+    public Builder tokenUri(URI tokenUri) {
+      Objects.requireNonNull(tokenUri, "tokenUri must not be null");
+      if (!tokenUri.isAbsolute() || tokenUri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "tokenUri must be an absolute URI with a host: " + tokenUri);
+      }
+      if (tokenUri.getUserInfo() != null) {
+        throw new IllegalArgumentException(
+            "tokenUri must not carry credentials; use clientId and clientSecret");
+      }
+      if (!Loopback.isSecureOrLoopback(tokenUri)) {
+        throw new IllegalArgumentException(
+            "tokenUri must use https (plain http is allowed only to a loopback host): " + tokenUri);
+      }
+      this.tokenUri = tokenUri;
+      return this;
+    }
+
+    /**
+     * The scopes to request, sent space-separated in the {@code scope} parameter. By default none
+     * is sent, as the Genesys SDKs do: a client-credentials client gets its permissions from the
+     * roles of the OAuth client. Replaces any scopes set before; duplicates are dropped.
+     *
+     * @param scopes scope tokens such as {@code analytics:readonly}; none clears them
+     * @return this builder
+     */
+    public Builder scopes(String... scopes) {
+      Objects.requireNonNull(scopes, "scopes must not be null");
+      Set<String> distinct = new LinkedHashSet<>();
+      for (String scope : scopes) {
+        requireText(scope, "scope");
+        for (int i = 0; i < scope.length(); i++) {
+          char c = scope.charAt(i);
+          // RFC 6749 section 3.3: %x21 / %x23-5B / %x5D-7E
+          if (c < 0x21 || c > 0x7E || c == '"' || c == '\\') {
+            throw new IllegalArgumentException(
+                "scope must be printable ASCII without spaces, quotes or backslashes: '"
+                    + scope
+                    + "'");
+          }
+        }
+        distinct.add(scope);
+      }
+      this.scopes = List.copyOf(new ArrayList<>(distinct));
+      return this;
+    }
+
+    /**
+     * How long before expiry a background refresh starts; capped at half the token's lifetime.
+     * The default is 5 minutes. Zero disables the refresh ahead: the token is renewed only once it
+     * is expired, and callers wait for that.
+     *
+     * @param refreshAhead a non-negative duration, at least {@code expirySkew}
+     * @return this builder
+     */
+    public Builder refreshAhead(Duration refreshAhead) {
+      this.refreshAhead = requireNonNegative(refreshAhead, "refreshAhead");
+      return this;
+    }
+
+    /**
+     * How long before its stated expiry a token is no longer handed out, to cover clock skew and
+     * the time the caller's request takes to reach the API; capped at a tenth of the token's
+     * lifetime. The default is 60 seconds.
+     *
+     * @param expirySkew a non-negative duration
+     * @return this builder
+     */
+    public Builder expirySkew(Duration expirySkew) {
+      this.expirySkew = requireNonNegative(expirySkew, "expirySkew");
+      return this;
+    }
+
+    /**
+     * The longest one token request may take, from connecting to the last byte of the reply. The
+     * default is 10 seconds.
+     *
+     * @param requestTimeout a positive duration
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      requireNonNegative(requestTimeout, "requestTimeout");
+      if (requestTimeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+      }
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * How many times a transiently failed token request is retried before the failure reaches the
+     * callers. The default is 3; zero disables retries.
+     *
+     * @param maxRetries a non-negative count
+     * @return this builder
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * The exponential backoff between retries: the first wait is {@code min}, each next one twice
+     * the last, never more than {@code max}, each with random jitter of up to half its length. The
+     * default is 1 second to 30 seconds, the range of Genesys's Terraform provider.
+     *
+     * @param min the first wait, non-negative
+     * @param max the longest wait, at least {@code min}
+     * @return this builder
+     */
+    public Builder retryBackoff(Duration min, Duration max) {
+      requireNonNegative(min, "retryBackoff min");
+      requireNonNegative(max, "retryBackoff max");
+      if (max.compareTo(min) < 0) {
+        throw new IllegalArgumentException(
+            "retryBackoff max (" + max + ") must not be less than min (" + min + ")");
+      }
+      this.minBackoff = min;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /**
+     * The longest {@code Retry-After} the provider waits for. A server that asks for more fails
+     * the request at once, with the wait in the error, instead of holding callers that long. The
+     * default is 180 seconds, the limit of the Genesys Java SDK.
+     *
+     * @param maxRetryAfter a non-negative duration
+     * @return this builder
+     */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = requireNonNegative(maxRetryAfter, "maxRetryAfter");
+      return this;
+    }
+
+    /**
+     * How long a final failure is repeated to callers without a new request, so that a broken
+     * configuration or an outage is not hammered by every caller. The default is 5 seconds; a
+     * longer {@code Retry-After} from the server takes precedence. Zero disables it.
+     *
+     * @param failureCooldown a non-negative duration
+     * @return this builder
+     */
+    public Builder failureCooldown(Duration failureCooldown) {
+      this.failureCooldown = requireNonNegative(failureCooldown, "failureCooldown");
+      return this;
+    }
+
+    /**
+     * The clock on which expiry and refresh instants are computed. The default is {@link
+     * Clock#systemUTC()}; tests inject one that follows their virtual time.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /**
+     * The Reactor Netty client for token requests, to share its connection pool, proxy and TLS
+     * settings. The provider adds its headers and timeouts to a copy and never closes it. By
+     * default each provider creates one small pool of its own and releases it on {@link
+     * TokenProvider#close()}.
+     *
+     * @param httpClient the client
+     * @return this builder
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient must not be null");
+      return this;
+    }
+
+    /**
+     * Creates the provider. Nothing is requested until the first {@link TokenProvider#token()}.
+     *
+     * @return a new provider
+     * @throws IllegalStateException if a required setting is missing or settings contradict
+     */
+    public TokenProvider build() {
+      if (clientId == null) {
+        throw new IllegalStateException("clientId is required");
+      }
+      if (clientSecret == null) {
+        throw new IllegalStateException("clientSecret is required");
+      }
+      if (region == null && tokenUri == null) {
+        throw new IllegalStateException("region or tokenUri is required");
+      }
+      if (region != null && tokenUri != null) {
+        throw new IllegalStateException(
+            "set region or tokenUri, not both (region "
+                + region
+                + ", tokenUri "
+                + tokenUri
+                + ")");
+      }
+      if (refreshAhead.compareTo(expirySkew) < 0) {
+        throw new IllegalStateException(
+            "refreshAhead ("
+                + refreshAhead
+                + ") must not be less than expirySkew ("
+                + expirySkew
+                + "): a token would expire before its refresh starts");
+      }
+      URI uri = tokenUri != null ? tokenUri : region.tokenUri();
+      String name = "client " + clientId + " at " + uri;
+
+      ConnectionProvider ownPool = null;
+      HttpClient transport = httpClient;
+      if (transport == null) {
+        // Token requests are rare (one per lifetime), so a few connections suffice; idle ones are
+        // dropped before a load balancer silently would.
+        ownPool =
+            ConnectionProvider.builder("genesys-token-provider")
+                .maxConnections(8)
+                .pendingAcquireMaxCount(64)
+                .maxIdleTime(Duration.ofSeconds(20))
+                .build();
+        transport =
+            HttpClient.create(ownPool)
+                .option(
+                    ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                    (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
+      }
+      TokenEndpoint endpoint =
+          new TokenEndpoint(transport, uri, clientId, clientSecret, scopes, requestTimeout, clock);
+      RetryRules rules = new RetryRules(maxRetries, minBackoff, maxBackoff, maxRetryAfter);
+      ConnectionProvider pool = ownPool;
+      Runnable release =
+          pool == null
+              ? () -> {}
+              : () ->
+                  pool.disposeLater()
+                      .subscribe(
+                          null,
+                          e -> log.debug("{}: closing the connection pool failed: {}", name, e));
+      TokenCache cache =
+          new TokenCache(
+              () -> endpoint.requestToken().retryWhen(rules.retry(name)),
+              new RefreshPolicy(refreshAhead, expirySkew),
+              clock,
+              failureCooldown,
+              name,
+              release);
+      return new GenesysTokenProvider(cache, clientId, uri);
+    }
+
+    private static String requireText(String value, String name) {
+      Objects.requireNonNull(value, name + " must not be null");
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(name + " must not be blank");
+      }
+      return value;
+    }
+
+    private static Duration requireNonNegative(Duration value, String name) {
+      Objects.requireNonNull(value, name + " must not be null");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative: " + value);
+      }
+      return value;
+    }
+
+    /** The settings, with the secret masked. */
+    @Override
+    public String toString() {
+      return "GenesysTokenProvider.Builder[clientId="
+          + clientId
+          + ", clientSecret="
+          + (clientSecret == null ? "null" : "<redacted>")
+          + ", region="
+          + region
+          + ", tokenUri="
+          + tokenUri
+          + ", scopes="
+          + scopes
+          + "]";
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.github.genesystokens;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Hands out OAuth2 access tokens, cached and renewed ahead of expiry.
+ *
+ * <p>Build one with {@link GenesysTokenProvider#builder()} and share it: one provider per OAuth
+ * client, for the life of the application. Every method is thread-safe and non-blocking.
+ */
+public interface TokenProvider extends AutoCloseable {
+
+  /**
+   * Returns a token that is valid now, lazily: nothing happens until subscription.
+   *
+   * <p>While the cached token is fresh the {@code Mono} completes at once, with no I/O. Shortly
+   * before it expires it is still served at once while a single background request renews it.
+   * When there is no usable token (first use, after expiry, after {@link #invalidate}), subscribers
+   * wait for one request that they all share, whatever their number; a subscriber that cancels
+   * does not cancel that request for the others, and its result is still cached.
+   *
+   * <p>Transient failures (HTTP 429, 5xx, the Genesys throttle, network faults, timeouts) are
+   * retried with backoff inside that one request. A final failure is signalled as a
+   * {@link TokenException} to every waiting subscriber and repeated, without new requests, to
+   * subscribers of the next few seconds (the failure cooldown); errors are not cached longer.
+   *
+   * @return a {@code Mono} that emits a valid token or signals a {@link TokenException}; after
+   *     {@link #close()} it signals a {@link TokenException}
+   */
+  Mono<AccessToken> token();
+
+  /**
+   * Tells the provider that a resource server rejected this token (HTTP 401), so the next
+   * {@link #token()} fetches a new one.
+   *
+   * <p>Compare-and-invalidate: the cached token is dropped only if it is still the one given. Many
+   * requests failing with the same token therefore cause one new token request, and a token that
+   * was already replaced is ignored.
+   *
+   * @param rejected the token the resource server refused
+   */
+  void invalidate(AccessToken rejected);
+
+  /**
+   * Stops the background refresh and releases the resources the provider created (never an
+   * {@code HttpClient} the caller supplied). Subscribers waiting for a token receive a
+   * {@link TokenException}, as does every later {@link #token()}. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,39 @@
+package io.github.genesystokens.internal;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Which hosts may be reached over plain {@code http}: this machine's, for tests and emulators. */
+public final class Loopback {
+
+  private static final Pattern IPV4_LOOPBACK =
+      Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
+
+  private Loopback() {}
+
+  /**
+   * Whether {@code host} names this machine without a name lookup: {@code localhost}, an address
+   * in 127.0.0.0/8, or {@code ::1}. No DNS is consulted, so a name cannot be made to look local.
+   */
+  public static boolean isLoopbackHost(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1")
+        || IPV4_LOOPBACK.matcher(h).matches();
+  }
+
+  /** Whether requests to {@code uri} are encrypted or stay on this machine. */
+  public static boolean isSecureOrLoopback(URI uri) {
+    String scheme = uri.getScheme();
+    return "https".equalsIgnoreCase(scheme)
+        || ("http".equalsIgnoreCase(scheme) && isLoopbackHost(uri.getHost()));
+  }
+}

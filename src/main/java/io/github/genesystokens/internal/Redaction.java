@@ -1,0 +1,69 @@
+package io.github.genesystokens.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Makes text from the token endpoint safe to put in an error message: short, on one line, with
+ * token values and the client's credentials removed.
+ */
+public final class Redaction {
+
+  /** How much of a reply body an error message quotes. */
+  static final int EXCERPT_CHARS = 200;
+
+  static final String REDACTED = "<redacted>";
+
+  // The value of any *_token member, quoted or not, up to the next separator.
+  private static final Pattern TOKEN_MEMBER =
+      Pattern.compile("(\"[A-Za-z_]*token\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\s]+)");
+
+  private final List<String> secrets;
+
+  /**
+   * @param secrets strings that must never be quoted (the client secret, the Basic credentials);
+   *     blank ones are ignored
+   */
+  public Redaction(String... secrets) {
+    List<String> kept = new ArrayList<>();
+    for (String secret : secrets) {
+      if (secret != null && !secret.isBlank()) {
+        kept.add(secret);
+      }
+    }
+    this.secrets = List.copyOf(kept);
+  }
+
+  /** The start of {@code body} as safe, one-line text; empty for an empty body. */
+  public String excerpt(byte[] body) {
+    // Decode a little more than needed: enough to see a token member that starts near the end.
+    int length = Math.min(body.length, EXCERPT_CHARS * 4);
+    String text = new String(body, 0, length, StandardCharsets.UTF_8);
+    text = redact(text);
+    StringBuilder out = new StringBuilder(Math.min(text.length(), EXCERPT_CHARS + 1));
+    boolean lastWasSpace = false;
+    for (int i = 0; i < text.length() && out.length() < EXCERPT_CHARS; i++) {
+      char c = text.charAt(i);
+      boolean space = Character.isWhitespace(c) || Character.isISOControl(c);
+      if (space && !lastWasSpace && out.length() > 0) {
+        out.append(' ');
+      } else if (!space) {
+        out.append(c);
+      }
+      lastWasSpace = space;
+    }
+    boolean cut = out.length() >= EXCERPT_CHARS || body.length > length;
+    return cut ? out.toString().strip() + "..." : out.toString().strip();
+  }
+
+  /** {@code text} with token members and the secrets replaced by {@value #REDACTED}. */
+  public String redact(String text) {
+    String result = TOKEN_MEMBER.matcher(text).replaceAll("$1\"" + REDACTED + "\"");
+    for (String secret : secrets) {
+      result = result.replace(secret, REDACTED);
+    }
+    return result;
+  }
+}

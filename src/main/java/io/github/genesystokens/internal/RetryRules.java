@@ -1,0 +1,172 @@
+package io.github.genesystokens.internal;
+
+import io.github.genesystokens.TokenEndpointException;
+import io.github.genesystokens.TokenException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.retry.Retry;
+
+/**
+ * Which failed token requests are worth retrying, and how long to wait before each retry.
+ *
+ * <p>Retried: HTTP 429, 500, 502, 503, 504, the Genesys token-creation throttle (HTTP 400 {@code
+ * invalid_request} whose description starts with {@code rate limit exceeded}), network faults and
+ * timeouts. Everything else fails at once: {@code invalid_client} and every other 4xx, and replies
+ * that are not tokens, which a retry would only repeat.
+ *
+ * <p>The wait is {@code Retry.backoff}'s: {@code minBackoff * 2^n}, capped at {@code maxBackoff},
+ * with up to half of it added or removed at random (never below {@code minBackoff}) so that many
+ * instances restarted together spread their retries. A {@code Retry-After} from the server is a
+ * floor for the wait; one longer than {@code maxRetryAfter} ends the retries at once.
+ */
+public final class RetryRules {
+
+  private static final Logger log = Loggers.getLogger(RetryRules.class);
+
+  private static final double JITTER_FACTOR = 0.5;
+
+  private final int maxRetries;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private final Duration maxRetryAfter;
+
+  public RetryRules(
+      int maxRetries, Duration minBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+    this.maxRetries = maxRetries;
+    this.minBackoff = Objects.requireNonNull(minBackoff, "minBackoff");
+    this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+    this.maxRetryAfter = Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+  }
+
+  /** Whether a reply with this status and OAuth error is transient. */
+  static boolean isRetryableReply(int status, String error, String description) {
+    switch (status) {
+      case 429:
+      case 500:
+      case 502:
+      case 503:
+      case 504:
+        return true;
+      case 400:
+        return isGenesysThrottle(error, description);
+      default:
+        return false;
+    }
+  }
+
+  /** Genesys throttles token creation with HTTP 400, not 429 ({@code genesys-oauth.md}). */
+  static boolean isGenesysThrottle(String error, String description) {
+    return "invalid_request".equals(error)
+        && description != null
+        && description.strip().toLowerCase(Locale.ROOT).startsWith("rate limit exceeded");
+  }
+
+  /**
+   * Reads a {@code Retry-After} value: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
+   *
+   * @return the wait from {@code now}, zero for a date in the past, or {@code null} when absent
+   *     or unreadable
+   */
+  static Duration parseRetryAfter(String value, Instant now) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.strip();
+    if (v.chars().allMatch(Character::isDigit)) {
+      try {
+        return Duration.ofSeconds(Long.parseLong(v));
+      } catch (NumberFormatException tooLong) {
+        return Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L);
+      }
+    }
+    try {
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+    } catch (DateTimeParseException unreadable) {
+      return null;
+    }
+  }
+
+  /** The retry companion for one fetch: all callers of that fetch share its budget. */
+  public Retry retry(String name) {
+    return Retry.from(
+        signals ->
+            signals.concatMap(
+                signal -> {
+                  Throwable failure = signal.failure();
+                  if (!(failure instanceof TokenException)
+                      || !((TokenException) failure).isRetryable()) {
+                    return Mono.error(failure);
+                  }
+                  TokenException transientFailure = (TokenException) failure;
+                  Duration asked = retryAfterOf(transientFailure);
+                  if (asked != null && asked.compareTo(maxRetryAfter) > 0) {
+                    return Mono.error(
+                        Failures.withNote(
+                            transientFailure,
+                            "the server asked to retry after "
+                                + Failures.format(asked)
+                                + ", longer than maxRetryAfter ("
+                                + Failures.format(maxRetryAfter)
+                                + "), so not waiting",
+                            true));
+                  }
+                  long retries = signal.totalRetries();
+                  if (retries >= maxRetries) {
+                    return Mono.error(
+                        maxRetries == 0
+                            ? transientFailure
+                            : Failures.withNote(
+                                transientFailure,
+                                "gave up after " + (retries + 1) + " attempts",
+                                true));
+                  }
+                  Duration wait = backoff(retries);
+                  if (asked != null && asked.compareTo(wait) > 0) {
+                    wait = asked;
+                  }
+                  log.debug(
+                      "{}: attempt {} failed, retrying in {}: {}",
+                      name,
+                      retries + 1,
+                      Failures.format(wait),
+                      transientFailure.getMessage());
+                  return Mono.delay(wait, Schedulers.parallel());
+                }));
+  }
+
+  private static Duration retryAfterOf(TokenException failure) {
+    return failure instanceof TokenEndpointException
+        ? ((TokenEndpointException) failure).retryAfter().orElse(null)
+        : null;
+  }
+
+  /** The jittered exponential wait before retry number {@code retry} (0-based). */
+  Duration backoff(long retry) {
+    Duration base;
+    try {
+      base = minBackoff.multipliedBy(1L << Math.min(retry, 62));
+      if (base.compareTo(maxBackoff) > 0) {
+        base = maxBackoff;
+      }
+    } catch (ArithmeticException overflow) {
+      base = maxBackoff;
+    }
+    long baseNanos = base.toNanos();
+    long offset = (long) (baseNanos * JITTER_FACTOR);
+    long low = Math.max(minBackoff.toNanos() - baseNanos, -offset);
+    long high = Math.min(maxBackoff.toNanos() - baseNanos, offset);
+    long jitter = high > low ? ThreadLocalRandom.current().nextLong(low, high + 1) : low;
+    return Duration.ofNanos(baseNanos + jitter);
+  }
+}

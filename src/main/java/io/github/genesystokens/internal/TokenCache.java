@@ -1,0 +1,358 @@
+package io.github.genesystokens.internal;
+
+import io.github.genesystokens.AccessToken;
+import io.github.genesystokens.TokenException;
+import io.github.genesystokens.internal.RefreshPolicy.CacheState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * The token cache: FRESH/STALE/EXPIRED serving, single-flight fetching, compare-and-invalidate,
+ * the failure cooldown and the refresh timer.
+ *
+ * <p>All state is one immutable {@link State} behind an {@link AtomicReference}; every transition
+ * is a compare-and-set, so there is no lock and no thread of our own. At most one fetch exists at a
+ * time: a fetch is started only by the compare-and-set that moves the state from "no fetch" to
+ * "this fetch", and only that fetch's completion moves it back. Waiters subscribe to the fetch's
+ * {@link Sinks.One}, not to the request itself, so a waiter that cancels leaves the request running
+ * for the others, and its result is cached all the same.
+ */
+public final class TokenCache {
+
+  private static final Logger log = Loggers.getLogger(TokenCache.class);
+
+  private final Supplier<Mono<IssuedToken>> fetcher;
+  private final RefreshPolicy policy;
+  private final Clock clock;
+  private final Duration failureCooldown;
+  private final String name;
+  private final Runnable onClose;
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
+  private final Disposable.Swap timer = Disposables.swap();
+  private final Disposable.Swap request = Disposables.swap();
+  private final Mono<AccessToken> token = Mono.defer(this::current);
+
+  /**
+   * @param fetcher one token request, retries included; subscribed once per fetch
+   * @param name what the logs and errors call this cache (endpoint and client id, no secret)
+   * @param onClose releases what the owner created, run once by {@link #close()}
+   */
+  public TokenCache(
+      Supplier<Mono<IssuedToken>> fetcher,
+      RefreshPolicy policy,
+      Clock clock,
+      Duration failureCooldown,
+      String name,
+      Runnable onClose) {
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.failureCooldown = Objects.requireNonNull(failureCooldown, "failureCooldown");
+    this.name = Objects.requireNonNull(name, "name");
+    this.onClose = Objects.requireNonNull(onClose, "onClose");
+  }
+
+  /** See {@link io.github.genesystokens.TokenProvider#token()}. */
+  public Mono<AccessToken> token() {
+    return token;
+  }
+
+  private Mono<AccessToken> current() {
+    for (; ; ) {
+      State s = state.get();
+      if (s.closed) {
+        return Mono.error(closedError());
+      }
+      Instant now = clock.instant();
+      CachedToken cached = s.cached;
+      if (cached != null) {
+        CacheState phase = cached.stateAt(now);
+        if (phase == CacheState.FRESH) {
+          return cached.mono();
+        }
+        if (phase == CacheState.STALE) {
+          refreshInBackground();
+          return cached.mono();
+        }
+      }
+      if (s.fetch != null) {
+        return s.fetch.asMono();
+      }
+      if (s.coolingDownAt(now)) {
+        return s.failureMono;
+      }
+      State next = s.withFetch(Sinks.one());
+      if (state.compareAndSet(s, next)) {
+        log.debug("{}: no usable token, requesting one", name);
+        launch(next.fetch);
+        return next.fetch.asMono();
+      }
+    }
+  }
+
+  /**
+   * Starts a background fetch if the cached token is no longer FRESH and no fetch or cooldown is
+   * under way. Callers are served the cached token meanwhile.
+   *
+   * @return whether this call started a fetch
+   */
+  private boolean refreshInBackground() {
+    for (; ; ) {
+      State s = state.get();
+      if (s.closed || s.fetch != null || s.cached == null) {
+        return false;
+      }
+      Instant now = clock.instant();
+      if (s.cached.stateAt(now) == CacheState.FRESH || s.coolingDownAt(now)) {
+        return false;
+      }
+      State next = s.withFetch(Sinks.one());
+      if (state.compareAndSet(s, next)) {
+        log.debug("{}: refreshing ahead of expiry at {}", name, s.cached.token().expiresAt());
+        launch(next.fetch);
+        return true;
+      }
+    }
+  }
+
+  private void launch(Sinks.One<AccessToken> sink) {
+    Disposable subscription =
+        Mono.defer(fetcher)
+            .subscribe(issued -> onIssued(sink, issued), error -> onFailed(sink, error));
+    // A fetch that completed synchronously is already disposed; holding it until the next one
+    // replaces it is harmless. close() disposes whatever is held, cancelling a running request.
+    request.update(subscription);
+  }
+
+  private void onIssued(Sinks.One<AccessToken> sink, IssuedToken issued) {
+    CachedToken cached = policy.schedule(issued);
+    State next = State.holding(cached);
+    for (; ; ) {
+      State s = state.get();
+      if (s.closed) {
+        return; // close() has already failed the waiters
+      }
+      if (state.compareAndSet(s, next)) {
+        break;
+      }
+    }
+    log.debug(
+        "{}: new token, expires at {}, refresh from {}",
+        name,
+        cached.token().expiresAt(),
+        cached.staleAt());
+    sink.tryEmitValue(cached.token());
+    scheduleTimer(next);
+  }
+
+  private void onFailed(Sinks.One<AccessToken> sink, Throwable error) {
+    TokenException failure = asTokenException(error);
+    Instant now = clock.instant();
+    Instant retryNotBefore = now.plus(cooldownFor(failure));
+    State next;
+    for (; ; ) {
+      State s = state.get();
+      if (s.closed) {
+        return;
+      }
+      next = s.failed(failure, retryNotBefore);
+      if (state.compareAndSet(s, next)) {
+        break;
+      }
+    }
+    if (next.cached != null && next.cached.stateAt(now) != CacheState.EXPIRED) {
+      log.warn(
+          "{}: refresh failed; still serving the current token until {}, next attempt after {}: {}",
+          name,
+          next.cached.expiredAt(),
+          retryNotBefore,
+          failure.getMessage());
+    } else {
+      log.warn("{}: token request failed: {}", name, failure.getMessage());
+    }
+    sink.tryEmitError(failure);
+    scheduleTimer(next);
+  }
+
+  /**
+   * A server that asked for a longer wait with {@code Retry-After} is not asked again before
+   * then, even by a caller after the cooldown.
+   */
+  private Duration cooldownFor(TokenException failure) {
+    if (failure instanceof io.github.genesystokens.TokenEndpointException) {
+      Duration asked =
+          ((io.github.genesystokens.TokenEndpointException) failure)
+              .retryAfter()
+              .orElse(Duration.ZERO);
+      if (asked.compareTo(failureCooldown) > 0) {
+        return asked;
+      }
+    }
+    return failureCooldown;
+  }
+
+  /**
+   * Wakes up when the cached token turns STALE, or when a failed refresh may be tried again while
+   * the token is still valid, so the refresh happens even when nobody calls. An outdated wake-up
+   * (a newer token arrived meanwhile) only re-reads the state and schedules the right one.
+   */
+  private void scheduleTimer(State s) {
+    Instant wakeAt = nextWake(s);
+    if (wakeAt == null) {
+      return;
+    }
+    long delayNanos = Math.max(0, Duration.between(clock.instant(), wakeAt).toNanos());
+    try {
+      timer.update(Schedulers.parallel().schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS));
+    } catch (RuntimeException rejected) {
+      // The scheduler was shut down (application shutdown): callers still refresh on demand.
+      log.debug("{}: could not schedule the background refresh: {}", name, rejected.toString());
+    }
+  }
+
+  private static Instant nextWake(State s) {
+    if (s.closed || s.fetch != null || s.cached == null) {
+      return null;
+    }
+    if (s.failure != null && s.retryNotBefore.isAfter(s.cached.staleAt())) {
+      return s.retryNotBefore.isBefore(s.cached.expiredAt()) ? s.retryNotBefore : null;
+    }
+    return s.cached.staleAt();
+  }
+
+  private void onTimer() {
+    if (!refreshInBackground()) {
+      State s = state.get();
+      if (s.cached != null && s.fetch == null && !s.closed) {
+        Instant now = clock.instant();
+        // Only re-arm for a future instant: a timer that found nothing to do now must not spin.
+        Instant wakeAt = nextWake(s);
+        if (wakeAt != null && wakeAt.isAfter(now)) {
+          scheduleTimer(s);
+        }
+      }
+    }
+  }
+
+  /** See {@link io.github.genesystokens.TokenProvider#invalidate(AccessToken)}. */
+  public void invalidate(AccessToken rejected) {
+    Objects.requireNonNull(rejected, "rejected token must not be null");
+    for (; ; ) {
+      State s = state.get();
+      if (s.closed || s.cached == null || !s.cached.token().equals(rejected)) {
+        return; // already replaced or dropped: someone else got here first
+      }
+      if (state.compareAndSet(s, s.withoutToken())) {
+        log.debug("{}: token rejected by a resource server, dropped from the cache", name);
+        return;
+      }
+    }
+  }
+
+  /** See {@link io.github.genesystokens.TokenProvider#close()}. */
+  public void close() {
+    State s;
+    do {
+      s = state.get();
+      if (s.closed) {
+        return;
+      }
+    } while (!state.compareAndSet(s, State.CLOSED));
+    timer.dispose();
+    request.dispose();
+    if (s.fetch != null) {
+      s.fetch.tryEmitError(closedError());
+    }
+    onClose.run();
+    log.debug("{}: closed", name);
+  }
+
+  /** The phase of the cached token now, for {@code toString()}; never the token itself. */
+  public String describe() {
+    State s = state.get();
+    if (s.closed) {
+      return "closed";
+    }
+    if (s.cached == null) {
+      return s.fetch != null ? "fetching" : "empty";
+    }
+    return s.cached.stateAt(clock.instant()) + " until " + s.cached.token().expiresAt();
+  }
+
+  private TokenException closedError() {
+    return new TokenException("token provider for " + name + " is closed");
+  }
+
+  private TokenException asTokenException(Throwable error) {
+    if (error instanceof TokenException) {
+      return (TokenException) error;
+    }
+    return new TokenException(
+        "token request for " + name + " failed unexpectedly: " + error, error, false);
+  }
+
+  /** One immutable snapshot of the cache. */
+  private static final class State {
+
+    static final State EMPTY = new State(null, null, null, null, false);
+    static final State CLOSED = new State(null, null, null, null, true);
+
+    /** The last token, possibly expired; null when none was issued or it was invalidated. */
+    final CachedToken cached;
+    /** The fetch in flight, or null. */
+    final Sinks.One<AccessToken> fetch;
+    /** The last failed fetch, until a fetch succeeds. */
+    final TokenException failure;
+
+    final Mono<AccessToken> failureMono;
+    final Instant retryNotBefore;
+    final boolean closed;
+
+    private State(
+        CachedToken cached,
+        Sinks.One<AccessToken> fetch,
+        TokenException failure,
+        Instant retryNotBefore,
+        boolean closed) {
+      this.cached = cached;
+      this.fetch = fetch;
+      this.failure = failure;
+      this.failureMono = failure == null ? null : Mono.error(failure);
+      this.retryNotBefore = retryNotBefore;
+      this.closed = closed;
+    }
+
+    static State holding(CachedToken cached) {
+      return new State(cached, null, null, null, false);
+    }
+
+    State withFetch(Sinks.One<AccessToken> sink) {
+      return new State(cached, sink, failure, retryNotBefore, false);
+    }
+
+    State withoutToken() {
+      return new State(null, fetch, failure, retryNotBefore, false);
+    }
+
+    State failed(TokenException error, Instant until) {
+      return new State(cached, null, error, until, false);
+    }
+
+    boolean coolingDownAt(Instant now) {
+      return failure != null && now.isBefore(retryNotBefore);
+    }
+  }
+}

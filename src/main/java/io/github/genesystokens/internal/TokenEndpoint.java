@@ -1,0 +1,215 @@
+package io.github.genesystokens.internal;
+
+import io.github.genesystokens.TokenEndpointException;
+import io.github.genesystokens.TokenException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * The token request on the wire: one client-credentials POST and the reading of its reply.
+ *
+ * <p>The request is the one the Genesys SDKs send ({@code genesys-oauth.md}, "The token request"):
+ * {@code Authorization: Basic base64(UTF-8(id + ":" + secret))} with neither part URL-encoded, a
+ * form body {@code grant_type=client_credentials}, {@code scope} only when scopes are configured.
+ * The reply is read up to {@link #MAX_REPLY_BYTES}; the whole exchange, from connecting to the last
+ * byte, is bounded by the request timeout.
+ */
+public final class TokenEndpoint {
+
+  /** A token reply is a few hundred bytes; anything this large is a proxy page or an attack. */
+  public static final int MAX_REPLY_BYTES = 64 * 1024;
+
+  private static final int MAX_HEADER_CHARS = 128;
+
+  private final HttpClient client;
+  private final URI tokenUri;
+  private final byte[] form;
+  private final Duration timeout;
+  private final Clock clock;
+  private final TokenReply.Context context;
+
+  /**
+   * @param client the transport, already configured with the caller's options; this adds headers
+   *     and timeouts to a copy and never changes the caller's
+   */
+  public TokenEndpoint(
+      HttpClient client,
+      URI tokenUri,
+      String clientId,
+      String clientSecret,
+      List<String> scopes,
+      Duration timeout,
+      Clock clock) {
+    Objects.requireNonNull(client, "client");
+    this.tokenUri = Objects.requireNonNull(tokenUri, "tokenUri");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.form = formBody(scopes);
+    String credentials =
+        Base64.getEncoder()
+            .encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+    String authorization = "Basic " + credentials;
+    this.context =
+        new TokenReply.Context(
+            tokenUri.toString(), clientId, new Redaction(clientSecret, credentials));
+    int formLength = form.length;
+    this.client =
+        client
+            .responseTimeout(timeout)
+            .headers(
+                h ->
+                    h.set(HttpHeaderNames.AUTHORIZATION, authorization)
+                        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .set(HttpHeaderNames.ACCEPT, "application/json")
+                        .set(HttpHeaderNames.USER_AGENT, LibraryVersion.USER_AGENT)
+                        .set(HttpHeaderNames.CONTENT_LENGTH, formLength));
+  }
+
+  /** {@code grant_type=client_credentials}, plus the space-joined scopes when there are any. */
+  static byte[] formBody(List<String> scopes) {
+    StringBuilder body = new StringBuilder("grant_type=client_credentials");
+    if (!scopes.isEmpty()) {
+      body.append("&scope=")
+          .append(URLEncoder.encode(String.join(" ", scopes), StandardCharsets.UTF_8));
+    }
+    return body.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** One attempt: a token, or a {@link TokenException} saying whether a retry may help. */
+  public Mono<IssuedToken> requestToken() {
+    return Mono.defer(
+        () -> {
+          Instant requestedAt = clock.instant();
+          return client
+              .post()
+              .uri(tokenUri)
+              .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(form)))
+              .response(this::read)
+              .next()
+              .timeout(timeout)
+              .map(reply -> reply.toToken(requestedAt, clock.instant(), context))
+              .onErrorMap(e -> !(e instanceof TokenException), this::transportFailure);
+        });
+  }
+
+  private Mono<TokenReply> read(HttpClientResponse response, ByteBufFlux body) {
+    HttpHeaders headers = response.responseHeaders();
+    int status = response.status().code();
+    String contentType = header(headers, HttpHeaderNames.CONTENT_TYPE.toString());
+    String retryAfter = header(headers, "Retry-After");
+    String correlationId = header(headers, "Genesys-Correlation-Id");
+    if (correlationId == null) {
+      correlationId = header(headers, "ININ-Correlation-Id");
+    }
+    String correlation = correlationId;
+    long declared = headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+    if (declared > MAX_REPLY_BYTES) {
+      return Mono.error(tooLarge(status, correlation));
+    }
+    return body.asByteArray()
+        .reduceWith(
+            () -> new BoundedBytes(MAX_REPLY_BYTES),
+            (bytes, chunk) -> {
+              if (!bytes.append(chunk)) {
+                throw tooLarge(status, correlation);
+              }
+              return bytes;
+            })
+        .map(bytes -> new TokenReply(status, bytes.toArray(), contentType, retryAfter, correlation));
+  }
+
+  private static String header(HttpHeaders headers, String name) {
+    String value = headers.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    value = value.strip();
+    return value.length() > MAX_HEADER_CHARS ? value.substring(0, MAX_HEADER_CHARS) + "..." : value;
+  }
+
+  private TokenEndpointException tooLarge(int status, String correlationId) {
+    return new TokenEndpointException(
+        "token endpoint "
+            + context.endpoint
+            + " answered HTTP "
+            + status
+            + " with a reply larger than "
+            + MAX_REPLY_BYTES
+            + " bytes; not reading it"
+            + (correlationId == null ? "" : " [correlation id " + correlationId + "]"),
+        status,
+        null,
+        null,
+        null,
+        correlationId,
+        false);
+  }
+
+  private TokenException transportFailure(Throwable error) {
+    if (error instanceof TimeoutException) {
+      return new TokenException(
+          "token endpoint "
+              + context.endpoint
+              + " did not answer within "
+              + Failures.format(timeout),
+          error,
+          true);
+    }
+    boolean network = error instanceof IOException || error instanceof ChannelException;
+    String detail = context.redaction.redact(String.valueOf(error.getMessage()));
+    return new TokenException(
+        (network ? "could not reach token endpoint " : "token request to ")
+            + context.endpoint
+            + (network ? ": " : " failed: ")
+            + error.getClass().getSimpleName()
+            + ": "
+            + detail,
+        error,
+        network);
+  }
+
+  /** Collects a reply body, refusing to grow past a limit. */
+  private static final class BoundedBytes {
+    private final int limit;
+    private byte[] bytes = new byte[512];
+    private int size;
+
+    BoundedBytes(int limit) {
+      this.limit = limit;
+    }
+
+    boolean append(byte[] chunk) {
+      if (chunk.length > limit - size) {
+        return false;
+      }
+      if (size + chunk.length > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(bytes.length * 2, size + chunk.length)));
+      }
+      System.arraycopy(chunk, 0, bytes, size, chunk.length);
+      size += chunk.length;
+      return true;
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(bytes, size);
+    }
+  }
+}
