@@ -1,8 +1,10 @@
 package io.github.genesystokens;
 
+import java.time.Duration;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import reactor.blockhound.BlockHound;
+import reactor.test.StepVerifier;
 import reactor.test.util.LoggerUtils;
 
 /**
@@ -11,6 +13,7 @@ import reactor.test.util.LoggerUtils;
  * <ul>
  *   <li>installs BlockHound, so that any blocking call on a Reactor non-blocking thread (Netty
  *       event loops, {@code Schedulers.parallel()}) fails the test that made it;
+ *   <li>bounds every {@code StepVerifier.verify()} to 10 seconds;
  *   <li>routes every Reactor and Reactor Netty logger through a capturing wrapper, so that a test
  *       can read everything logged at every level ({@link LoggerUtils#enableCaptureWith}).
  * </ul>
@@ -29,6 +32,8 @@ public final class TestJvmSetup implements LauncherSessionListener {
       return;
     }
     installed = true;
+    // Every StepVerifier wait is bounded, even one written without a Duration.
+    StepVerifier.setDefaultTimeout(Duration.ofSeconds(10));
     LoggerUtils.useCurrentLoggersWithCapture();
     BlockHound.install(
         builder ->

@@ -174,14 +174,14 @@ public final class TokenCache {
       }
     }
     if (next.cached != null && next.cached.stateAt(now) != CacheState.EXPIRED) {
+      // The failure's message names the client and the endpoint already.
       log.warn(
-          "{}: refresh failed; still serving the current token until {}, next attempt after {}: {}",
-          name,
+          "refresh failed; still serving the current token until {}, next attempt after {}: {}",
           next.cached.expiredAt(),
           retryNotBefore,
           failure.getMessage());
     } else {
-      log.warn("{}: token request failed: {}", name, failure.getMessage());
+      log.warn("token request failed: {}", failure.getMessage());
     }
     sink.tryEmitError(failure);
     scheduleTimer(next);
