@@ -74,6 +74,24 @@ class GenesysTokenProviderTest {
   }
 
   @Test
+  void aRetryAfterAnErrorReplyWithABodyIsSentAndAnswered() throws Exception {
+    // An immediate retry after a reply with a body, on the connection pool the first used.
+    server.enqueue(status(503, "{\"error\":\"temporarily_unavailable\"}"));
+    server.enqueue(token("tok-1", 3600));
+    try (TokenProvider provider =
+        builder()
+            .retryBackoff(Duration.ZERO, Duration.ZERO)
+            .requestTimeout(Duration.ofSeconds(2))
+            .maxRetries(1)
+            .build()) {
+      StepVerifier.create(provider.token())
+          .assertNext(t -> assertThat(t.value()).isEqualTo("tok-1"))
+          .verifyComplete();
+    }
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
   void recoversFromTheGenesysThrottleAndFrom429WithRetryAfter() {
     server.enqueue(
         status(400, "{\"error\":\"invalid_request\",\"description\":\"rate limit exceeded; wait\"}"));
