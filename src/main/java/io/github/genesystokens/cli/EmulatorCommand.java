@@ -68,7 +68,14 @@ final class EmulatorCommand {
       err.println("emulator: could not listen on 127.0.0.1:" + port + ": " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    Thread hook = new Thread(emulator::close, "genesys-login-emulator-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              emulator.close();
+              out.println("Genesys login emulator stopped.");
+              out.flush();
+            },
+            "genesys-login-emulator-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       out.println("Genesys login emulator listening on " + emulator.baseUri());
