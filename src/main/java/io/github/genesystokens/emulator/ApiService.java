@@ -1,0 +1,117 @@
+package io.github.genesystokens.emulator;
+
+import io.github.genesystokens.emulator.ApiRateLimiter.Decision;
+import io.github.genesystokens.emulator.TokenStore.Verdict;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * {@code /api/v2/**}: just enough of the Platform API to exercise bearer tokens. Every request is
+ * authenticated first, then counted against its token's rate limit, then routed.
+ */
+final class ApiService {
+
+  private final TokenStore store;
+  private final ApiRateLimiter limiter;
+  private final Counters counters;
+  private final Clock clock;
+
+  ApiService(TokenStore store, ApiRateLimiter limiter, Counters counters, Clock clock) {
+    this.store = store;
+    this.limiter = limiter;
+    this.counters = counters;
+    this.clock = clock;
+  }
+
+  Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    counters.apiRequests.incrementAndGet();
+    String token = bearer(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
+    if (token == null) {
+      return Replies.json(
+          response,
+          401,
+          Wire.apiError(
+              "No authentication bearer token specified in authorization header.",
+              "authentication.required",
+              401));
+    }
+    Instant now = clock.instant();
+    Verdict verdict = store.check(token, now);
+    if (verdict != Verdict.VALID) {
+      // Unknown, expired and revoked tokens get the same body, as the real service gives them.
+      return Replies.json(
+          response, 401, Wire.apiError("Invalid login credentials.", "bad.credentials", 401));
+    }
+    Decision limit = limiter.count(token, now);
+    response
+        .header(Wire.RATE_LIMIT_ALLOWED, Integer.toString(limit.limit()))
+        .header(Wire.RATE_LIMIT_COUNT, Integer.toString(limit.count()))
+        .header(Wire.RATE_LIMIT_RESET, Long.toString(limit.resetSeconds()));
+    if (!limit.allowed()) {
+      return Replies.json(
+          response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(limit.resetSeconds())),
+          429,
+          Wire.apiError(
+              "Rate limit exceeded the maximum. Retry the request in ["
+                  + limit.resetSeconds()
+                  + "] seconds",
+              "too.many.requests",
+              429));
+    }
+    return route(request, response, token);
+  }
+
+  private Mono<Void> route(HttpServerRequest request, HttpServerResponse response, String token) {
+    String path = request.fullPath();
+    HttpMethod method = request.method();
+    if (HttpMethod.GET.equals(method) && path.equals("/api/v2/users/me")) {
+      return Replies.json(response, 200, user(store.clientOf(token)));
+    }
+    if (HttpMethod.GET.equals(method) && path.equals("/api/v2/organizations/me")) {
+      return Replies.json(response, 200, organization());
+    }
+    if (HttpMethod.DELETE.equals(method) && path.equals("/api/v2/tokens/me")) {
+      store.revoke(token);
+      return Replies.empty(response, 204);
+    }
+    return Replies.json(
+        response,
+        404,
+        Wire.apiError("The emulator has no resource " + method + " " + path, "not.found", 404));
+  }
+
+  private static String user(String clientId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", "emulator-user-" + clientId);
+    body.put("name", "Emulated user of client " + clientId);
+    body.put("state", "active");
+    return Wire.write(body);
+  }
+
+  private static String organization() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", "emulator-organization");
+    body.put("name", "Genesys login emulator");
+    body.put("state", "active");
+    return Wire.write(body);
+  }
+
+  /** The token of a {@code Bearer} header, whatever the case of the scheme; null if none. */
+  static String bearer(String authorization) {
+    if (authorization == null || authorization.length() <= 7) {
+      return null;
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = authorization.substring(7).strip();
+    return token.isEmpty() ? null : token;
+  }
+}

@@ -1,0 +1,492 @@
+package io.github.genesystokens.emulator;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * A local stand-in for the Genesys Cloud login service and a sliver of its Platform API, for tests,
+ * demos and local development without a Genesys organisation.
+ *
+ * <pre>{@code
+ * try (GenesysLoginEmulator emulator = GenesysLoginEmulator.start()) {
+ *   TokenProvider tokens = GenesysTokenProvider.builder()
+ *       .clientId(GenesysLoginEmulator.DEFAULT_CLIENT_ID)
+ *       .clientSecret(GenesysLoginEmulator.DEFAULT_CLIENT_SECRET)
+ *       .tokenUri(emulator.tokenUri())
+ *       .build();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>It listens on {@code 127.0.0.1} only, and answers as the real service does:
+ *
+ * <ul>
+ *   <li>{@code POST /oauth/token}: the client-credentials grant with {@code Authorization: Basic}
+ *       checked against the registered clients; {@code invalid_client} "client not found" for an
+ *       unknown id and "authentication failed" for a wrong secret; the reply {@code
+ *       {"access_token":"...","token_type":"bearer","expires_in":...}} with the client's lifetime;
+ *       the Genesys throttle (HTTP 400 {@code invalid_request}, "rate limit exceeded; ...") when a
+ *       client mints faster than {@link Builder#tokenRateLimit(int, Duration)} allows.
+ *   <li>{@code GET /api/v2/users/me}, {@code GET /api/v2/organizations/me}: 200 for a valid bearer
+ *       token; 401 {@code {"message":"Invalid login credentials.","code":"bad.credentials",
+ *       "status":401}} for an unknown, expired or revoked one ({@code authentication.required} when
+ *       there is none). {@code DELETE /api/v2/tokens/me} revokes the token used (204). Each token
+ *       may make {@link Builder#apiRateLimit(int)} requests a minute; beyond, 429 with {@code
+ *       Retry-After} and the {@code inin-ratelimit-allowed/count/reset} headers.
+ *   <li>Every reply carries a fresh {@code Genesys-Correlation-Id}.
+ * </ul>
+ *
+ * <p>Faults are scripted at run time: {@link #latency(Duration)}, {@link
+ * #failNextTokenRequests(int, Fault)}, {@link #outage(Duration)}. Token expiry, rate-limit windows
+ * and outages are judged on the emulator's own {@link Builder#clock(Clock)}, so a test can make it
+ * disagree with the client's clock.
+ *
+ * <p>Handlers never block: latency is a timer, not a sleeping thread. The emulator is thread-safe.
+ * Close it to free the port; closing drops connections held by {@link Fault#hang()}.
+ */
+public final class GenesysLoginEmulator implements AutoCloseable {
+
+  /** The client id accepted when the builder registers no client: {@value}. */
+  public static final String DEFAULT_CLIENT_ID = "emulator-client";
+
+  /** The secret of {@link #DEFAULT_CLIENT_ID}: {@value}. */
+  public static final String DEFAULT_CLIENT_SECRET = "emulator-secret";
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final DisposableServer server;
+  private final URI baseUri;
+  private final TokenStore store;
+  private final FaultPlan faults;
+  private final Counters counters;
+  private final Clock clock;
+  private final Sinks.Empty<Void> closing;
+
+  private GenesysLoginEmulator(Builder settings) {
+    this.clock = settings.clock;
+    this.store = new TokenStore();
+    this.faults = new FaultPlan();
+    this.counters = new Counters();
+    this.closing = Sinks.empty();
+    Map<String, RegisteredClient> clients = new LinkedHashMap<>();
+    if (settings.clients.isEmpty()) {
+      clients.put(
+          DEFAULT_CLIENT_ID,
+          new RegisteredClient(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, settings.tokenLifetime));
+    }
+    settings.clients.forEach(
+        (id, client) ->
+            clients.put(
+                id,
+                client.tokenLifetime() != null
+                    ? client
+                    : new RegisteredClient(id, client.secret(), settings.tokenLifetime)));
+    LoginService login =
+        new LoginService(
+            Collections.unmodifiableMap(clients),
+            store,
+            settings.throttle,
+            faults,
+            counters,
+            clock,
+            settings.invalidClientStatus,
+            closing.asMono());
+    ApiService api =
+        new ApiService(store, new ApiRateLimiter(settings.apiRateLimit), counters, clock);
+    Dispatcher dispatcher = new Dispatcher(login, api);
+    this.server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(settings.port)
+            .handle(dispatcher::dispatch)
+            .bindNow(Duration.ofSeconds(10));
+    this.baseUri = URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /**
+   * Starts an emulator with the defaults: a free port, the client {@link #DEFAULT_CLIENT_ID} /
+   * {@link #DEFAULT_CLIENT_SECRET} with 24-hour tokens, no throttle, 300 API requests per token per
+   * minute, the system clock.
+   *
+   * @return the running emulator
+   */
+  public static GenesysLoginEmulator start() {
+    return builder().start();
+  }
+
+  /**
+   * Starts the configuration of an emulator.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Where the emulator listens, {@code http://127.0.0.1:<port>}; the API paths start with {@code
+   * /api/v2/}.
+   *
+   * @return the base URI
+   */
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  /**
+   * The token endpoint, {@code http://127.0.0.1:<port>/oauth/token}, for {@code
+   * GenesysTokenProvider.Builder#tokenUri(URI)}.
+   *
+   * @return the token URI
+   */
+  public URI tokenUri() {
+    return baseUri.resolve("/oauth/token");
+  }
+
+  /**
+   * The port the emulator listens on.
+   *
+   * @return the port, never 0
+   */
+  public int port() {
+    return server.port();
+  }
+
+  /**
+   * Delays every reply, token and API alike, by {@code latency} from now on. Zero removes the
+   * delay.
+   *
+   * @param latency a non-negative duration
+   */
+  public void latency(Duration latency) {
+    Objects.requireNonNull(latency, "latency must not be null");
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+    faults.latency(latency);
+  }
+
+  /**
+   * Makes the next {@code count} token requests answer {@code fault} instead of a token, before
+   * their credentials are even checked. Calls add up: faults queued by successive calls are
+   * answered in order.
+   *
+   * @param count how many requests fail, at least 1
+   * @param fault the failure they answer
+   */
+  public void failNextTokenRequests(int count, Fault fault) {
+    Objects.requireNonNull(fault, "fault must not be null");
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    faults.failNext(count, fault);
+  }
+
+  /**
+   * Takes the login service down from now, on the emulator's clock, for {@code duration}: every
+   * token request answers HTTP 503. The API keeps working, as it does when only the login service
+   * is out. A new call replaces the previous window.
+   *
+   * @param duration a positive duration
+   */
+  public void outage(Duration duration) {
+    Objects.requireNonNull(duration, "duration must not be null");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("outage duration must be positive: " + duration);
+    }
+    var now = clock.instant();
+    faults.outage(now, now.plus(duration));
+  }
+
+  /** Removes the latency, the queued token faults and the outage window. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /**
+   * Revokes every token issued so far, as if each had called {@code DELETE /api/v2/tokens/me}:
+   * their next API request answers 401. Tokens issued later are valid.
+   */
+  public void revokeAllTokens() {
+    store.revokeAll();
+  }
+
+  /**
+   * How many token requests arrived, whatever they were answered, faults included.
+   *
+   * @return the count since start
+   */
+  public long tokenRequests() {
+    return counters.tokenRequests.get();
+  }
+
+  /**
+   * How many tokens were issued (token requests answered 200 with a token).
+   *
+   * @return the count since start
+   */
+  public long tokensIssued() {
+    return counters.tokensIssued.get();
+  }
+
+  /**
+   * How many requests arrived under {@code /api/v2/}, whatever they were answered.
+   *
+   * @return the count since start
+   */
+  public long apiRequests() {
+    return counters.apiRequests.get();
+  }
+
+  /**
+   * Stops listening and drops open connections, waiting at most 5 seconds. Idempotent.
+   */
+  @Override
+  public void close() {
+    closing.tryEmitEmpty();
+    if (!server.isDisposed()) {
+      server.disposeNow(CLOSE_TIMEOUT);
+    }
+  }
+
+  /** The base URI and the counters. */
+  @Override
+  public String toString() {
+    return "GenesysLoginEmulator[" + baseUri + ", tokenRequests=" + tokenRequests()
+        + ", tokensIssued=" + tokensIssued() + ", apiRequests=" + apiRequests() + "]";
+  }
+
+  /** Routes a request, after stamping the correlation id and waiting out the latency. */
+  private final class Dispatcher {
+    private final LoginService login;
+    private final ApiService api;
+
+    Dispatcher(LoginService login, ApiService api) {
+      this.login = login;
+      this.api = api;
+    }
+
+    Mono<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {
+      response.header(Wire.CORRELATION_ID, UUID.randomUUID().toString());
+      Mono<Void> handler = Mono.defer(() -> route(request, response));
+      Duration latency = faults.latency();
+      return latency.isZero()
+          ? handler
+          : Mono.delay(latency, Schedulers.parallel()).then(handler);
+    }
+
+    private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {
+      String path = request.fullPath();
+      if (path.equals("/oauth/token")) {
+        if (!"POST".equals(request.method().name())) {
+          return Replies.json(
+              response.header("Allow", "POST"),
+              405,
+              Wire.oauthError("invalid_request", "the token endpoint accepts POST only"));
+        }
+        return login.handle(request, response);
+      }
+      if (path.startsWith("/api/v2/")) {
+        return api.handle(request, response);
+      }
+      return Replies.json(
+          response,
+          404,
+          Wire.apiError("The emulator has no resource " + path, "not.found", 404));
+    }
+  }
+
+  /**
+   * Configures a {@link GenesysLoginEmulator}. Each setter checks its argument at once. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+
+    /** 24 hours, the Genesys default for an OAuth client. */
+    static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(86_400);
+    /** {@code client.credentials.token.rate.per.minute}, 300 unless raised by Genesys support. */
+    static final int DEFAULT_API_RATE_LIMIT = 300;
+
+    private int port;
+    private final Map<String, RegisteredClient> clients = new LinkedHashMap<>();
+    private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
+    private MintThrottle throttle = MintThrottle.unlimited();
+    private int apiRateLimit = DEFAULT_API_RATE_LIMIT;
+    private int invalidClientStatus = 401;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * The port to listen on. The default, 0, takes a free port: read it back with {@link
+     * GenesysLoginEmulator#port()}.
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0 to 65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Registers an OAuth client whose tokens live {@link #tokenLifetime(Duration)}. Once any client
+     * is registered, {@link GenesysLoginEmulator#DEFAULT_CLIENT_ID} is no longer accepted unless
+     * registered too.
+     *
+     * @param id the client id
+     * @param secret the client secret
+     * @return this builder
+     */
+    public Builder client(String id, String secret) {
+      return register(id, secret, null);
+    }
+
+    /**
+     * Registers an OAuth client with a token lifetime of its own. Unlike the real service, which
+     * allows 300 seconds at least, any whole number of seconds is accepted, so that tests and
+     * demos can watch tokens expire.
+     *
+     * @param id the client id
+     * @param secret the client secret
+     * @param tokenLifetime a positive whole number of seconds
+     * @return this builder
+     */
+    public Builder client(String id, String secret, Duration tokenLifetime) {
+      return register(id, secret, requireLifetime(tokenLifetime));
+    }
+
+    /**
+     * The lifetime of tokens of clients registered without one. The default is 86 400 seconds
+     * (24 hours), the Genesys default.
+     *
+     * @param tokenLifetime a positive whole number of seconds
+     * @return this builder
+     */
+    public Builder tokenLifetime(Duration tokenLifetime) {
+      this.tokenLifetime = requireLifetime(tokenLifetime);
+      return this;
+    }
+
+    /**
+     * Throttles token creation: a client that has been issued {@code maxTokens} tokens within the
+     * last {@code per} gets the Genesys throttle reply (HTTP 400, {@code invalid_request}, "rate
+     * limit exceeded; ...") until the window moves on. Refused requests do not count. By default
+     * there is no limit, since Genesys does not publish its own.
+     *
+     * @param maxTokens at least 1
+     * @param per a positive window, on the emulator's clock
+     * @return this builder
+     */
+    public Builder tokenRateLimit(int maxTokens, Duration per) {
+      Objects.requireNonNull(per, "per must not be null");
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException("maxTokens must be at least 1: " + maxTokens);
+      }
+      if (per.isNegative() || per.isZero()) {
+        throw new IllegalArgumentException("per must be positive: " + per);
+      }
+      this.throttle = new MintThrottle(maxTokens, per);
+      return this;
+    }
+
+    /**
+     * How many API requests each token may make per minute before it is answered 429. The default
+     * is 300, the Genesys default for client-credentials tokens.
+     *
+     * @param requestsPerMinute at least 1
+     * @return this builder
+     */
+    public Builder apiRateLimit(int requestsPerMinute) {
+      if (requestsPerMinute < 1) {
+        throw new IllegalArgumentException(
+            "apiRateLimit must be at least 1: " + requestsPerMinute);
+      }
+      this.apiRateLimit = requestsPerMinute;
+      return this;
+    }
+
+    /**
+     * The HTTP status of {@code invalid_client} replies. Genesys has not documented it and RFC 6749
+     * allows both, so clients should handle either. The default is 401, what RFC 6749 asks of a
+     * server when the client authenticated with the {@code Authorization} header (sent with {@code
+     * WWW-Authenticate: Basic}).
+     *
+     * @param status 400 or 401
+     * @return this builder
+     */
+    public Builder invalidClientStatus(int status) {
+      if (status != 400 && status != 401) {
+        throw new IllegalArgumentException("invalidClientStatus must be 400 or 401: " + status);
+      }
+      this.invalidClientStatus = status;
+      return this;
+    }
+
+    /**
+     * The clock on which token expiry, throttle and rate-limit windows and outages are judged. The
+     * default is {@link Clock#systemUTC()}; give one of your own to move the server's time, or to
+     * make it disagree with the client's.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * @return the running emulator; close it when done
+     * @throws RuntimeException if the port cannot be bound
+     */
+    public GenesysLoginEmulator start() {
+      return new GenesysLoginEmulator(this);
+    }
+
+    private Builder register(String id, String secret, Duration lifetime) {
+      Objects.requireNonNull(id, "client id must not be null");
+      Objects.requireNonNull(secret, "client secret must not be null");
+      if (id.isBlank() || id.indexOf(':') >= 0) {
+        throw new IllegalArgumentException(
+            "client id must not be blank or contain ':' (Basic auth splits on it): '" + id + "'");
+      }
+      if (secret.isEmpty()) {
+        throw new IllegalArgumentException("client secret must not be empty");
+      }
+      if (clients.containsKey(id)) {
+        throw new IllegalArgumentException("client " + id + " is already registered");
+      }
+      clients.put(id, new RegisteredClient(id, secret, lifetime));
+      return this;
+    }
+
+    private static Duration requireLifetime(Duration lifetime) {
+      Objects.requireNonNull(lifetime, "tokenLifetime must not be null");
+      if (lifetime.isNegative() || lifetime.isZero() || lifetime.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "tokenLifetime must be a positive whole number of seconds (expires_in is): "
+                + lifetime);
+      }
+      return lifetime;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.github.genesystokens.emulator;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tokens the emulator issued, and which of them are still accepted. Expiry is judged on the
+ * emulator's clock, so a test can make it disagree with the client's.
+ */
+final class TokenStore {
+
+  /** Why a bearer token is or is not accepted. */
+  enum Verdict {
+    VALID,
+    UNKNOWN,
+    EXPIRED,
+    REVOKED
+  }
+
+  /** One issued token. Revocation is a flag, not a removal, so a revoked token stays known. */
+  static final class Issued {
+    final String clientId;
+    final Instant expiresAt;
+    volatile boolean revoked;
+
+    Issued(String clientId, Instant expiresAt) {
+      this.clientId = clientId;
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
+
+  /** A new opaque token, 43 URL-safe characters of 256 random bits. */
+  String issue(String clientId, Instant expiresAt) {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    tokens.put(token, new Issued(clientId, expiresAt));
+    return token;
+  }
+
+  Verdict check(String token, Instant now) {
+    Issued issued = token == null ? null : tokens.get(token);
+    if (issued == null) {
+      return Verdict.UNKNOWN;
+    }
+    if (issued.revoked) {
+      return Verdict.REVOKED;
+    }
+    return now.isBefore(issued.expiresAt) ? Verdict.VALID : Verdict.EXPIRED;
+  }
+
+  /** The client a known token was issued to. */
+  String clientOf(String token) {
+    Issued issued = tokens.get(token);
+    return issued == null ? null : issued.clientId;
+  }
+
+  /** Revokes one token; an unknown one is ignored. */
+  void revoke(String token) {
+    Issued issued = tokens.get(token);
+    if (issued != null) {
+      issued.revoked = true;
+    }
+  }
+
+  void revokeAll() {
+    tokens.values().forEach(issued -> issued.revoked = true);
+  }
+}
