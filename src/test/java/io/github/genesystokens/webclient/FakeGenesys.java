@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -47,6 +48,9 @@ final class FakeGenesys implements AutoCloseable {
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger correlation = new AtomicInteger();
   private volatile boolean rejectEverything;
+  private volatile Sinks.Empty<Void> rejectionGate;
+  private volatile int rejectionsToHold;
+  private final AtomicInteger rejections = new AtomicInteger();
   private final DisposableServer server;
 
   FakeGenesys() {
@@ -103,6 +107,29 @@ final class FakeGenesys implements AutoCloseable {
     rejectEverything = true;
   }
 
+  /**
+   * Holds every 401 until {@code count} requests have been refused, so that all of them are known
+   * to have carried the refused token before any client can react.
+   */
+  void holdRejectionsUntil(int count) {
+    rejections.set(0);
+    rejectionsToHold = count;
+    rejectionGate = Sinks.empty();
+  }
+
+  private Mono<Void> reject(HttpServerResponse response) {
+    Sinks.Empty<Void> gate = rejectionGate;
+    Mono<Void> reply = json(response, HttpResponseStatus.UNAUTHORIZED, UNAUTHORIZED_BODY);
+    if (gate == null) {
+      return reply;
+    }
+    if (rejections.incrementAndGet() >= rejectionsToHold) {
+      rejectionGate = null;
+      gate.tryEmitEmpty();
+    }
+    return gate.asMono().then(reply);
+  }
+
   private Mono<Void> token(HttpServerRequest request, HttpServerResponse response) {
     tokenRequests.incrementAndGet();
     String clientId = basicClientId(request.requestHeaders().get("Authorization"));
@@ -149,7 +176,7 @@ final class FakeGenesys implements AutoCloseable {
               response.header("Genesys-Correlation-Id", "corr-" + correlation.incrementAndGet());
               Issued holder = bearer(authorization);
               if (rejectEverything || holder == null || holder.clientId() == null) {
-                return json(response, HttpResponseStatus.UNAUTHORIZED, UNAUTHORIZED_BODY);
+                return reject(response);
               }
               if (path.endsWith("forbidden")) {
                 return json(
