@@ -31,7 +31,7 @@ public final class BearerHeaders {
    * @param tokens the provider
    * @return a function for {@code HttpClient#headersWhen(Function)}
    */
-  public static Function<HttpHeaders, Mono<HttpHeaders>> of(TokenProvider tokens) {
+  public static Function<HttpHeaders, Mono<? extends HttpHeaders>> of(TokenProvider tokens) {
     Objects.requireNonNull(tokens, "tokens must not be null");
     return headers ->
         tokens
