@@ -82,7 +82,7 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
    * before anything is sent.
    *
    * <pre>{@code
-   * api.get().uri("/api/v2/users/me")
+   * api.get().uri("/api/v2/organizations/me")
    *     .attributes(BearerTokenFilter.client(TokenProviderRegistry.Key.of(region, clientId)))
    *     .retrieve()...
    * }</pre>
@@ -212,13 +212,5 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
   }
 
   /** A response and the token its request carried. */
-  private static final class Attempt {
-    final AccessToken token;
-    final ClientResponse response;
-
-    Attempt(AccessToken token, ClientResponse response) {
-      this.token = token;
-      this.response = response;
-    }
-  }
+  private record Attempt(AccessToken token, ClientResponse response) {}
 }
