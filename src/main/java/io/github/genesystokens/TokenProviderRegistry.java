@@ -1,0 +1,385 @@
+package io.github.genesystokens;
+
+import io.github.genesystokens.internal.Loopback;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * One {@link TokenProvider} per OAuth client, for applications that serve many Genesys Cloud
+ * organisations, each with its own client and region.
+ *
+ * <pre>{@code
+ * TokenProviderRegistry registry = TokenProviderRegistry.builder(key -> vault.secretOf(key.clientId()))
+ *     .httpClient(sharedHttpClient)
+ *     .providerSettings(b -> b.requestTimeout(Duration.ofSeconds(5)))
+ *     .maxProviders(500)
+ *     .build();
+ *
+ * Mono<AccessToken> token =
+ *     registry.provider(TokenProviderRegistry.Key.of(GenesysRegion.EU_WEST_1, clientId)).token();
+ * }</pre>
+ *
+ * <p><b>Keys.</b> A provider is kept per {@link Key}: token endpoint, client id and scope set. A
+ * caller that asks for other scopes gets another provider and another token, never one issued for
+ * different scopes.
+ *
+ * <p><b>Creation.</b> Providers are created on first use of their key, from the shared {@code
+ * HttpClient} and the shared settings. Concurrent first uses of one key create one provider, and
+ * therefore one token request. The secret lookup runs then, once per creation, on the caller's
+ * thread, while other first uses of the same key wait: it must be quick and must not block (a map
+ * of secrets already in memory, not a call to a vault).
+ *
+ * <p><b>Bound.</b> At most {@code maxProviders} are kept; creating one more closes the one used
+ * least recently. A provider obtained from {@link #provider(Key)} survives that: it looks up the
+ * current provider of its key on each use and recreates it if needed, so it may be kept.
+ *
+ * <p>Thread-safe. {@link #close()} closes every provider; it never closes the shared {@code
+ * HttpClient}.
+ */
+public final class TokenProviderRegistry implements AutoCloseable {
+
+  private static final Logger log = Loggers.getLogger(TokenProviderRegistry.class);
+
+  /** Far above the orgs a partner app serves at once, far below what would exhaust memory. */
+  static final int DEFAULT_MAX_PROVIDERS = 1000;
+
+  private final Function<Key, String> secrets;
+  private final Consumer<GenesysTokenProvider.Builder> settings;
+  private final HttpClient httpClient;
+  private final int maxProviders;
+
+  private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+  /** A logical clock for "least recently used": immune to wall-clock jumps, cheap to read. */
+  private final AtomicLong uses = new AtomicLong();
+
+  private final Object evictionLock = new Object();
+  private volatile boolean closed;
+
+  private TokenProviderRegistry(Builder builder) {
+    this.secrets = builder.secrets;
+    this.settings = builder.settings;
+    this.httpClient = builder.httpClient;
+    this.maxProviders = builder.maxProviders;
+  }
+
+  /**
+   * Starts the configuration of a registry.
+   *
+   * @param secrets returns the client secret of a key; called once each time a provider is
+   *     created, must be quick and must not block, must not return {@code null}
+   * @return a new builder
+   */
+  public static Builder builder(Function<Key, String> secrets) {
+    return new Builder(secrets);
+  }
+
+  /**
+   * The provider of an OAuth client, created if this is the key's first use. The result may be
+   * kept: it always uses the key's current provider, even after an eviction. Its {@code close()}
+   * evicts the key (the next use creates a new provider, with a fresh secret lookup), which is how
+   * to apply a rotated secret.
+   *
+   * @param key the token endpoint, client id and scopes
+   * @return the key's provider
+   * @throws TokenException if the registry is closed
+   * @throws IllegalArgumentException if the secret lookup returns nothing, or the shared settings
+   *     contradict the key
+   */
+  public TokenProvider provider(Key key) {
+    Objects.requireNonNull(key, "key must not be null");
+    acquire(key);
+    return new KeyedProvider(key);
+  }
+
+  /**
+   * Closes and forgets the provider of a key, if there is one. The next use of the key creates a
+   * new provider and looks its secret up again.
+   *
+   * @param key the key to evict
+   */
+  public void evict(Key key) {
+    Entry entry = entries.get(Objects.requireNonNull(key, "key must not be null"));
+    if (entry != null) {
+      evict(entry, "evicted");
+    }
+  }
+
+  /**
+   * How many providers are kept now.
+   *
+   * @return the number of providers
+   */
+  public int size() {
+    return entries.size();
+  }
+
+  /** Closes every provider; later uses fail with a {@link TokenException}. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    entries.values().forEach(entry -> evict(entry, "registry closed"));
+  }
+
+  /** The bound and the number of providers; never a secret. */
+  @Override
+  public String toString() {
+    return "TokenProviderRegistry[providers=" + entries.size() + ", maxProviders=" + maxProviders + "]";
+  }
+
+  /** The key's current provider, created if missing, marked as just used. */
+  Entry acquire(Key key) {
+    if (closed) {
+      throw new TokenException("token provider registry is closed");
+    }
+    boolean[] created = {false};
+    Entry entry =
+        entries.computeIfAbsent(
+            key,
+            k -> {
+              created[0] = true;
+              return new Entry(k, create(k));
+            });
+    entry.lastUse = uses.incrementAndGet();
+    if (closed) {
+      // close() may have swept the map before this entry was added: do not leak it.
+      evict(entry, "registry closed");
+      throw new TokenException("token provider registry is closed");
+    }
+    if (created[0]) {
+      log.debug("created a token provider for {}", key);
+      trim();
+    }
+    return entry;
+  }
+
+  private TokenProvider create(Key key) {
+    String secret = secrets.apply(key);
+    if (secret == null) {
+      throw new IllegalArgumentException("the secret lookup returned null for " + key);
+    }
+    GenesysTokenProvider.Builder builder = GenesysTokenProvider.builder();
+    settings.accept(builder);
+    return builder
+        .clientId(key.clientId())
+        .clientSecret(secret)
+        .tokenUri(key.tokenUri())
+        .scopes(key.scopes().stream().sorted().toArray(String[]::new))
+        .httpClient(httpClient)
+        .build();
+  }
+
+  /** Closes the least recently used providers until at most {@code maxProviders} remain. */
+  private void trim() {
+    // One trimmer at a time, or two threads could each evict a provider for one newcomer.
+    synchronized (evictionLock) {
+      while (entries.size() > maxProviders) {
+        Entry oldest = null;
+        for (Entry candidate : entries.values()) {
+          if (oldest == null || candidate.lastUse < oldest.lastUse) {
+            oldest = candidate;
+          }
+        }
+        if (oldest == null) {
+          return;
+        }
+        evict(oldest, "least recently used of " + (maxProviders + 1));
+      }
+    }
+  }
+
+  private void evict(Entry entry, String reason) {
+    if (entries.remove(entry.key, entry)) {
+      entry.evicted = true;
+      entry.provider.close();
+      log.debug("closed the token provider for {}: {}", entry.key, reason);
+    }
+  }
+
+  /**
+   * Identifies an OAuth client and the scopes its tokens are asked for. Two keys are equal when
+   * they have the same token endpoint, client id and set of scopes (in any order).
+   *
+   * @param tokenUri the token endpoint ({@link GenesysRegion#tokenUri()} for a region)
+   * @param clientId the OAuth client id
+   * @param scopes the scopes to request; empty for none, the Genesys default
+   */
+  public record Key(URI tokenUri, String clientId, Set<String> scopes) {
+
+    /** Checks the parts and copies the scopes into an immutable set. */
+    public Key {
+      Objects.requireNonNull(tokenUri, "tokenUri must not be null");
+      Objects.requireNonNull(clientId, "clientId must not be null");
+      Objects.requireNonNull(scopes, "scopes must not be null");
+      if (clientId.isBlank()) {
+        throw new IllegalArgumentException("clientId must not be blank");
+      }
+      if (!tokenUri.isAbsolute() || tokenUri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "tokenUri must be an absolute URI with a host: " + tokenUri);
+      }
+      if (!Loopback.isSecureOrLoopback(tokenUri)) {
+        throw new IllegalArgumentException(
+            "tokenUri must use https (plain http is allowed only to a loopback host): " + tokenUri);
+      }
+      scopes = Set.copyOf(scopes);
+    }
+
+    /**
+     * A client of a Genesys Cloud region.
+     *
+     * @param region the org's region
+     * @param clientId the OAuth client id
+     * @param scopes the scopes to request, none for the Genesys default
+     * @return the key
+     */
+    public static Key of(GenesysRegion region, String clientId, String... scopes) {
+      Objects.requireNonNull(region, "region must not be null");
+      return new Key(region.tokenUri(), clientId, Set.of(scopes));
+    }
+
+    /**
+     * A client of another token endpoint (a gateway, an emulator).
+     *
+     * @param tokenUri the token endpoint, {@code https} or {@code http} to a loopback host
+     * @param clientId the OAuth client id
+     * @param scopes the scopes to request, none for the Genesys default
+     * @return the key
+     */
+    public static Key of(URI tokenUri, String clientId, String... scopes) {
+      return new Key(tokenUri, clientId, Set.of(scopes));
+    }
+  }
+
+  /** Configures a {@link TokenProviderRegistry}. Not thread-safe. */
+  public static final class Builder {
+
+    private final Function<Key, String> secrets;
+    private Consumer<GenesysTokenProvider.Builder> settings = b -> {};
+    private HttpClient httpClient;
+    private int maxProviders = DEFAULT_MAX_PROVIDERS;
+
+    private Builder(Function<Key, String> secrets) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
+    }
+
+    /**
+     * The Reactor Netty client every provider sends its token requests through, so that hundreds
+     * of providers share one connection pool. The registry never closes it. By default, {@code
+     * HttpClient.create()}: Reactor Netty's global pool.
+     *
+     * @param httpClient the shared client
+     * @return this builder
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient must not be null");
+      return this;
+    }
+
+    /**
+     * Settings applied to the builder of every provider (timeouts, refresh timing, retries,
+     * clock). The registry then sets the client id, secret, token endpoint, scopes and {@code
+     * HttpClient} itself, so this must not set {@code region}. By default, the builder's defaults.
+     *
+     * @param settings applied once per provider created
+     * @return this builder
+     */
+    public Builder providerSettings(Consumer<GenesysTokenProvider.Builder> settings) {
+      this.settings = Objects.requireNonNull(settings, "providerSettings must not be null");
+      return this;
+    }
+
+    /**
+     * How many providers are kept; creating one more closes the least recently used. The default
+     * is 1000.
+     *
+     * @param maxProviders a positive count
+     * @return this builder
+     */
+    public Builder maxProviders(int maxProviders) {
+      if (maxProviders < 1) {
+        throw new IllegalArgumentException("maxProviders must be positive: " + maxProviders);
+      }
+      this.maxProviders = maxProviders;
+      return this;
+    }
+
+    /**
+     * Creates the registry. No provider is created until its key is first used.
+     *
+     * @return a new registry
+     */
+    public TokenProviderRegistry build() {
+      if (httpClient == null) {
+        httpClient = HttpClient.create();
+      }
+      return new TokenProviderRegistry(this);
+    }
+  }
+
+  /** A provider and when it was last used. */
+  static final class Entry {
+    final Key key;
+    final TokenProvider provider;
+    volatile long lastUse;
+    volatile boolean evicted;
+
+    Entry(Key key, TokenProvider provider) {
+      this.key = key;
+      this.provider = provider;
+    }
+  }
+
+  /** What {@link #provider(Key)} hands out: the key's current provider, whichever that is. */
+  private final class KeyedProvider implements TokenProvider {
+
+    private final Key key;
+
+    KeyedProvider(Key key) {
+      this.key = key;
+    }
+
+    @Override
+    public Mono<AccessToken> token() {
+      return Mono.defer(
+          () -> {
+            Entry entry = acquire(key);
+            return entry
+                .provider
+                .token()
+                // Evicted while this caller waited (the registry is over its bound): the closed
+                // provider's error is not the caller's problem; ask the key's new provider, once.
+                .onErrorResume(
+                    TokenException.class,
+                    e -> entry.evicted && !closed ? Mono.defer(() -> acquire(key).provider.token()) : Mono.error(e));
+          });
+    }
+
+    @Override
+    public void invalidate(AccessToken rejected) {
+      Entry entry = entries.get(key);
+      if (entry != null) {
+        entry.provider.invalidate(rejected);
+      }
+    }
+
+    @Override
+    public void close() {
+      evict(key);
+    }
+
+    @Override
+    public String toString() {
+      Entry entry = entries.get(key);
+      return "TokenProviderRegistry provider of " + key + ": " + (entry == null ? "evicted" : entry.provider);
+    }
+  }
+}

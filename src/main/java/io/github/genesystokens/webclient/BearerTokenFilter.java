@@ -1,0 +1,216 @@
+package io.github.genesystokens.webclient;
+
+import io.github.genesystokens.AccessToken;
+import io.github.genesystokens.TokenProvider;
+import io.github.genesystokens.TokenProviderRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * A {@code WebClient} filter that sends {@code Authorization: Bearer <token>} and recovers once
+ * when the API rejects the token.
+ *
+ * <pre>{@code
+ * WebClient api = WebClient.builder()
+ *     .baseUrl(GenesysRegion.EU_CENTRAL_1.apiBaseUri().toString())
+ *     .filter(BearerTokenFilter.of(tokens))
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>On 401.</b> Genesys answers 401 for a token that expired early (idle timeout of HIPAA
+ * orgs) or was revoked. The filter then releases that response, {@linkplain
+ * TokenProvider#invalidate invalidates} exactly the token it sent, takes a new one and sends the
+ * request once more; a second 401 is returned to the caller as is. Many requests rejected for one
+ * token cause one token request, because invalidation is compare-and-invalidate. A 403 is a
+ * missing role, which a new token does not fix: it is returned at once.
+ *
+ * <p><b>Bodies.</b> The second attempt re-sends the request's body inserter: {@code bodyValue},
+ * forms and other inserters that can write twice replay the same body. A body from a hot {@code
+ * Publisher} cannot be replayed; do not send such requests through a 401-prone path.
+ *
+ * <p><b>Logs.</b> Each 401 is logged at DEBUG with the method, the URL without its query and the
+ * Genesys correlation id, which Genesys support asks for. Token values are never logged.
+ *
+ * <p>The filter sends the token to whatever host a request goes to: put it only on a {@code
+ * WebClient} for the Genesys API.
+ */
+public final class BearerTokenFilter implements ExchangeFilterFunction {
+
+  /**
+   * The request attribute that names the OAuth client of a request, for a filter made by {@link
+   * #of(TokenProviderRegistry)}; its value is a {@link TokenProviderRegistry.Key}. Set it with
+   * {@link #client(TokenProviderRegistry.Key)}.
+   */
+  public static final String CLIENT_ATTRIBUTE = BearerTokenFilter.class.getName() + ".client";
+
+  private static final Logger log = Loggers.getLogger(BearerTokenFilter.class);
+
+  private static final int MAX_CORRELATION_ID_CHARS = 128;
+
+  private final Function<ClientRequest, TokenProvider> providers;
+
+  private BearerTokenFilter(Function<ClientRequest, TokenProvider> providers) {
+    this.providers = providers;
+  }
+
+  /**
+   * A filter that authenticates every request with tokens of one provider.
+   *
+   * @param tokens the provider, shared by every request of the {@code WebClient}
+   * @return the filter
+   */
+  public static BearerTokenFilter of(TokenProvider tokens) {
+    Objects.requireNonNull(tokens, "tokens must not be null");
+    return new BearerTokenFilter(request -> tokens);
+  }
+
+  /**
+   * A filter for many OAuth clients: each request names its client in the {@link
+   * #CLIENT_ATTRIBUTE} attribute, and gets that client's provider from the registry (created on
+   * first use). A request without the attribute fails with an {@link IllegalStateException}
+   * before anything is sent.
+   *
+   * <pre>{@code
+   * api.get().uri("/api/v2/organizations/me")
+   *     .attributes(BearerTokenFilter.client(TokenProviderRegistry.Key.of(region, clientId)))
+   *     .retrieve()...
+   * }</pre>
+   *
+   * @param registry the registry of providers
+   * @return the filter
+   */
+  public static BearerTokenFilter of(TokenProviderRegistry registry) {
+    Objects.requireNonNull(registry, "registry must not be null");
+    return new BearerTokenFilter(
+        request -> {
+          Object key = request.attribute(CLIENT_ATTRIBUTE).orElse(null);
+          if (!(key instanceof TokenProviderRegistry.Key)) {
+            throw new IllegalStateException(
+                "request "
+                    + request.method()
+                    + " "
+                    + withoutQuery(request)
+                    + " has no "
+                    + CLIENT_ATTRIBUTE
+                    + " attribute holding a TokenProviderRegistry.Key; set it with"
+                    + " .attributes(BearerTokenFilter.client(key))");
+          }
+          return registry.provider((TokenProviderRegistry.Key) key);
+        });
+  }
+
+  /**
+   * Names the OAuth client of one request, for {@code WebClient.RequestHeadersSpec#attributes}.
+   *
+   * @param key the client whose token the request carries
+   * @return a consumer that sets {@link #CLIENT_ATTRIBUTE}
+   */
+  public static Consumer<Map<String, Object>> client(TokenProviderRegistry.Key key) {
+    Objects.requireNonNull(key, "key must not be null");
+    return attributes -> attributes.put(CLIENT_ATTRIBUTE, key);
+  }
+
+  @Override
+  public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+    return Mono.defer(
+        () -> {
+          TokenProvider tokens = providers.apply(request);
+          return tokens
+              .token()
+              .flatMap(token -> send(request, next, token))
+              .flatMap(
+                  first ->
+                      isUnauthorized(first.response)
+                          ? retryOnce(request, next, tokens, first)
+                          : Mono.just(first.response));
+        });
+  }
+
+  private Mono<ClientResponse> retryOnce(
+      ClientRequest request, ExchangeFunction next, TokenProvider tokens, Attempt first) {
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{} {} answered 401 [correlation id {}]; dropping the token and retrying once with a new"
+              + " one",
+          request.method(),
+          withoutQuery(request),
+          correlationId(first.response));
+    }
+    // Only this exact token is dropped: if another request already replaced it, the new token is
+    // kept and reused, which is what keeps a burst of 401s to one token request.
+    tokens.invalidate(first.token);
+    return first
+        .response
+        .releaseBody()
+        .then(tokens.token())
+        .flatMap(token -> send(request, next, token))
+        .map(
+            second -> {
+              if (isUnauthorized(second.response) && log.isDebugEnabled()) {
+                log.debug(
+                    "{} {} answered 401 again with a new token [correlation id {}]; returning it",
+                    request.method(),
+                    withoutQuery(request),
+                    correlationId(second.response));
+              }
+              return second.response;
+            });
+  }
+
+  private static Mono<Attempt> send(ClientRequest request, ExchangeFunction next, AccessToken token) {
+    // from(request) keeps the body inserter and attributes, so a replay writes the same body.
+    ClientRequest authorized =
+        ClientRequest.from(request).headers(h -> h.setBearerAuth(token.value())).build();
+    return next.exchange(authorized).map(response -> new Attempt(token, response));
+  }
+
+  private static boolean isUnauthorized(ClientResponse response) {
+    return response.statusCode().value() == HttpStatus.UNAUTHORIZED.value();
+  }
+
+  private static String withoutQuery(ClientRequest request) {
+    String url = request.url().toString();
+    int cut = url.indexOf('?');
+    return cut < 0 ? url : url.substring(0, cut);
+  }
+
+  /** {@code Genesys-Correlation-Id}, else {@code ININ-Correlation-Id}, made safe for one log line. */
+  static String correlationId(ClientResponse response) {
+    String id = first(response.headers().header("Genesys-Correlation-Id"));
+    if (id == null) {
+      id = first(response.headers().header("ININ-Correlation-Id"));
+    }
+    if (id == null) {
+      return "none";
+    }
+    StringBuilder safe = new StringBuilder();
+    for (int i = 0; i < id.length() && safe.length() < MAX_CORRELATION_ID_CHARS; i++) {
+      char c = id.charAt(i);
+      safe.append(c >= 0x20 && c < 0x7F ? c : '?');
+    }
+    return safe.toString();
+  }
+
+  private static String first(List<String> values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value.strip();
+      }
+    }
+    return null;
+  }
+
+  /** A response and the token its request carried. */
+  private record Attempt(AccessToken token, ClientResponse response) {}
+}
