@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -279,8 +280,19 @@ public final class GenesysLoginEmulator implements AutoCloseable {
       this.api = api;
     }
 
+    /**
+     * A random version-4 UUID from {@code ThreadLocalRandom}: {@code UUID.randomUUID()} reads
+     * {@code /dev/urandom}, a blocking call on the event loop, and an id need not be secret.
+     */
+    private String correlationId() {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+      long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+      return new UUID(high, low).toString();
+    }
+
     Mono<Void> dispatch(HttpServerRequest request, HttpServerResponse response) {
-      response.header(Wire.CORRELATION_ID, UUID.randomUUID().toString());
+      response.header(Wire.CORRELATION_ID, correlationId());
       Mono<Void> handler = Mono.defer(() -> route(request, response));
       Duration latency = faults.latency();
       return latency.isZero()

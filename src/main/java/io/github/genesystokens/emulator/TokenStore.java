@@ -32,17 +32,31 @@ final class TokenStore {
     }
   }
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  // Seeded once, on the thread that builds the emulator: the default SecureRandom reads
+  // /dev/urandom on every call, a blocking read that must not happen on an event loop.
+  private final SecureRandom random = seededRandom();
 
   private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
 
   /** A new opaque token, 43 URL-safe characters of 256 random bits. */
   String issue(String clientId, Instant expiresAt) {
     byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
+    random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     tokens.put(token, new Issued(clientId, expiresAt));
     return token;
+  }
+
+  private static SecureRandom seededRandom() {
+    try {
+      SecureRandom seeded = SecureRandom.getInstance("SHA1PRNG");
+      byte[] seed = new byte[32];
+      new SecureRandom().nextBytes(seed);
+      seeded.setSeed(seed);
+      return seeded;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA1PRNG is part of every Java platform", e);
+    }
   }
 
   Verdict check(String token, Instant now) {
