@@ -14,10 +14,7 @@ final class Demo {
     this.steps = List.copyOf(steps);
   }
 
-  /**
-   * The promises the demo shows, in order. The WebClient filter's promise (a 401 from a revoked
-   * token recovered with one new token) belongs at the end of this list once the filter exists.
-   */
+  /** The promises the demo shows, in order. */
   static List<DemoStep> standardSteps() {
     return List.of(
         new SharedRequestStep(),
@@ -25,7 +22,8 @@ final class Demo {
         new RefreshAheadStep(),
         new RetryAfterStep(),
         new ThrottleStep(),
-        new InvalidClientStep());
+        new InvalidClientStep(),
+        new RevokedTokenStep());
   }
 
   /** Runs every step, even after one fails, so the output shows all that held and all that did not. */

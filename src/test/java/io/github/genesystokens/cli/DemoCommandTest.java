@@ -22,7 +22,8 @@ class DemoCommandTest {
             "0 waited for the refresh",
             "Retry-After: 1",
             "the region may be wrong",
-            "6 of 6 promises held")
+            "1 new token request, 0 calls failed",
+            "7 of 7 promises held")
         .doesNotContain("[FAIL]");
     assertThat(status).as(out.text() + err.text()).isEqualTo(ExitCodes.OK);
   }
