@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +39,7 @@ class NonBlockingTest {
     StepVerifier.create(
             Mono.fromCallable(
                     () -> {
-                      Thread.sleep(1);
+                      LockSupport.parkNanos(1_000); // what any blocking wait comes down to
                       return 1;
                     })
                 .subscribeOn(Schedulers.parallel()))
