@@ -108,6 +108,12 @@ final class Contender {
     return new Contender(STATIC, filter, () -> Mono.just(tokenValue), () -> {});
   }
 
+  /** Not a contender: what the harness measures for a herd when every caller waits 100 ms alone. */
+  static Contender delayFloor(java.time.Duration delay) {
+    return new Contender(
+        "floor", (request, next) -> next.exchange(request), () -> Mono.delay(delay), () -> {});
+  }
+
   private static String accessToken(ObjectMapper json, String body) {
     try {
       JsonNode node = json.readTree(body);

@@ -40,6 +40,45 @@ final class Load {
     }
   }
 
+  /**
+   * The time each call spends inside the authentication filter before its request reaches the
+   * wire: how long it waited for a token. An outer filter stamps the request, an inner one reads
+   * the stamp; both contenders copy attributes when they add their header.
+   */
+  static final class AuthWait {
+    static final String STARTED = "bench.started";
+    final AtomicLong maxNanos = new AtomicLong();
+
+    ExchangeFilterFunction outer() {
+      return (request, next) ->
+          next.exchange(
+              org.springframework.web.reactive.function.client.ClientRequest.from(request)
+                  .attribute(STARTED, System.nanoTime())
+                  .build());
+    }
+
+    ExchangeFilterFunction inner() {
+      return (request, next) -> {
+        Object started = request.attribute(STARTED).orElse(null);
+        if (started instanceof Long) {
+          long waited = System.nanoTime() - (Long) started;
+          maxNanos.accumulateAndGet(waited, Math::max);
+        }
+        return next.exchange(request);
+      };
+    }
+
+    double maxMillis() {
+      return maxNanos.get() / 1e6;
+    }
+  }
+
+  /** The number of file descriptors this process holds, or -1 where /proc is missing. */
+  static long openFiles() {
+    String[] fds = new java.io.File("/proc/self/fd").list();
+    return fds == null ? -1 : fds.length;
+  }
+
   /** The first few distinct errors of a run, for the report's notes. */
   static final class Errors {
     final ConcurrentHashMap<String, AtomicLong> byKind = new ConcurrentHashMap<>();

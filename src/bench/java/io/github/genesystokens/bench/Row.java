@@ -13,9 +13,16 @@ record Row(
     double unauthorized,
     double p50Millis,
     double p99Millis,
-    double maxMillis) {
+    double maxMillis,
+    double maxAuthWaitMillis) {
 
   static Row of(String contender, long tokenRequests, long unauthorized, Load.Stats stats) {
+    return of(contender, tokenRequests, unauthorized, stats, Double.NaN);
+  }
+
+  /** With the longest time a call spent in the authentication filter before reaching the wire. */
+  static Row of(
+      String contender, long tokenRequests, long unauthorized, Load.Stats stats, double authWait) {
     return new Row(
         contender,
         tokenRequests,
@@ -24,7 +31,8 @@ record Row(
         unauthorized,
         stats.p50Nanos() / 1e6,
         stats.p99Nanos() / 1e6,
-        stats.maxNanos() / 1e6);
+        stats.maxNanos() / 1e6,
+        authWait);
   }
 
   /** Each column's median over rounds (so a row may combine values of different rounds). */
@@ -37,7 +45,8 @@ record Row(
         med(rounds, Row::unauthorized),
         med(rounds, Row::p50Millis),
         med(rounds, Row::p99Millis),
-        med(rounds, Row::maxMillis));
+        med(rounds, Row::maxMillis),
+        med(rounds, Row::maxAuthWaitMillis));
   }
 
   private static double med(List<Row> rounds, ToDoubleFunction<Row> column) {

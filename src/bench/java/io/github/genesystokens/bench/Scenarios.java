@@ -81,6 +81,23 @@ final class Scenarios implements AutoCloseable {
         .build();
   }
 
+  /** The same, timing each call's wait inside the authentication filter (not used for throughput). */
+  WebClient api(
+      GenesysLoginEmulator emulator, Contender contender, Load.WireCounter wire, Load.AuthWait wait) {
+    return WebClient.builder()
+        .baseUrl(emulator.baseUri().toString())
+        .clientConnector(new ReactorClientHttpConnector(apiHttp))
+        .filter(wait.outer())
+        .filter(contender.filter)
+        .filter(wait.inner())
+        .filter(wire.filter())
+        .build();
+  }
+
+  static void log(String scenario) {
+    System.out.println("[bench] " + scenario + ", open files " + Load.openFiles());
+  }
+
   Load.Errors errorsOf(String scenario, String contender) {
     return errors.computeIfAbsent(scenario + " / " + contender, k -> new Load.Errors());
   }
@@ -95,7 +112,8 @@ final class Scenarios implements AutoCloseable {
           emulator.latency(Duration.ofMillis(100));
           Contender contender = make(which, emulator);
           Load.WireCounter wire = new Load.WireCounter();
-          WebClient api = api(emulator, contender, wire);
+          Load.AuthWait wait = new Load.AuthWait();
+          WebClient api = api(emulator, contender, wire, wait);
           Load.Errors errs = errorsOf("cold herd " + callers, which);
           long start = System.nanoTime();
           List<Load.Sample> samples = Load.herd(callers, () -> Load.call(api, errs));
@@ -104,7 +122,8 @@ final class Scenarios implements AutoCloseable {
                   which,
                   emulator.tokenRequests(),
                   wire.unauthorized.get(),
-                  Load.Stats.of(samples, System.nanoTime() - start)));
+                  Load.Stats.of(samples, System.nanoTime() - start),
+                  wait.maxMillis()));
           contender.close();
         }
       }
@@ -126,15 +145,20 @@ final class Scenarios implements AutoCloseable {
     }
   }
 
+  /** The harness's own floor for a herd: an independent 100 ms timer per caller, nothing shared. */
+  static final String FLOOR = "floor: Mono.delay(100 ms) per caller";
+
   /** Scaling: bare token acquisitions ({@code token()} / {@code authorize()}) by a cold herd. */
   List<Row> scaling(int callers, int rounds) {
     List<Row> rows = new ArrayList<>();
-    for (String which : List.of(Contender.LIBRARY, Contender.PEER)) {
+    for (String which : List.of(Contender.LIBRARY, Contender.PEER, FLOOR)) {
       List<Row> perRound = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         try (GenesysLoginEmulator emulator = emulator(Duration.ofHours(24), Clock.systemUTC())) {
           emulator.latency(Duration.ofMillis(100));
-          Contender contender = make(which, emulator);
+          log("scaling " + callers + " / " + which);
+          Contender contender =
+              which.equals(FLOOR) ? Contender.delayFloor(Duration.ofMillis(100)) : make(which, emulator);
           Load.Errors errs = errorsOf("scaling " + callers, which);
           long start = System.nanoTime();
           List<Load.Sample> samples = Load.herd(callers, () -> Load.timed(contender.token, errs));
@@ -229,11 +253,14 @@ final class Scenarios implements AutoCloseable {
     for (String name : names) {
       ShiftableClock clock = new ShiftableClock();
       try (GenesysLoginEmulator emulator = setup.emulator(clock)) {
+        log(scenario + " / " + name);
         Contender contender = setup.contender(name, emulator, clock);
         Load.WireCounter wire = new Load.WireCounter();
-        WebClient api = api(emulator, contender, wire);
+        Load.AuthWait wait = new Load.AuthWait();
+        WebClient api = api(emulator, contender, wire, wait);
         Load.Errors errs = errorsOf(scenario, name);
         Disposable during = setup.before(emulator, clock, api);
+        wait.maxNanos.set(0);
         long tokensBefore = emulator.tokenRequests();
         long start = System.nanoTime();
         List<Load.Sample> samples =
@@ -243,7 +270,8 @@ final class Scenarios implements AutoCloseable {
                 name,
                 emulator.tokenRequests() - tokensBefore,
                 wire.unauthorized.get(),
-                Load.Stats.of(samples, System.nanoTime() - start)));
+                Load.Stats.of(samples, System.nanoTime() - start),
+                wait.maxMillis()));
         during.dispose();
         contender.close();
       }
@@ -269,7 +297,8 @@ final class Scenarios implements AutoCloseable {
         emulator.failNextTokenRequests(count, fault);
         Contender contender = make(which, emulator);
         Load.WireCounter wire = new Load.WireCounter();
-        WebClient api = api(emulator, contender, wire);
+        Load.AuthWait wait = new Load.AuthWait();
+        WebClient api = api(emulator, contender, wire, wait);
         Load.Errors errs = errorsOf(scenario, which);
         long start = System.nanoTime();
         List<Load.Sample> samples = Load.herd(callers, () -> Load.call(api, errs));
@@ -278,7 +307,8 @@ final class Scenarios implements AutoCloseable {
                 which,
                 emulator.tokenRequests(),
                 wire.unauthorized.get(),
-                Load.Stats.of(samples, System.nanoTime() - start)));
+                Load.Stats.of(samples, System.nanoTime() - start),
+                wait.maxMillis()));
         contender.close();
       }
     }
