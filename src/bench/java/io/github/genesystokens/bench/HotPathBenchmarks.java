@@ -1,0 +1,175 @@
+package io.github.genesystokens.bench;
+
+import io.github.genesystokens.AccessToken;
+import io.github.genesystokens.GenesysTokenProvider;
+import io.github.genesystokens.TokenProvider;
+import io.github.genesystokens.emulator.GenesysLoginEmulator;
+import io.github.genesystokens.webclient.BearerTokenFilter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.reactivestreams.Subscription;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+
+/**
+ * The per-call cost of a cached token and of the filter's work, with the token already cached
+ * (FRESH, a 24 h token from the emulator). Every benchmark subscribes once with a new minimal
+ * subscriber and returns what it received, so all pay the same subscription cost.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HotPathBenchmarks {
+
+  /** The emulator, this library's provider and filter, the peer, and the floors. */
+  @State(Scope.Benchmark)
+  public static class Contenders {
+    GenesysLoginEmulator emulator;
+    TokenProvider provider;
+    ExchangeFilterFunction filter;
+    Peer peer;
+    ExchangeFilterFunction peerFilter;
+    Mono<AccessToken> floorToken;
+    ExchangeFilterFunction floorFilter;
+    ClientRequest request;
+    ExchangeFunction stubExchange;
+    final java.time.Clock clock = java.time.Clock.systemUTC();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      emulator = GenesysLoginEmulator.start();
+      provider =
+          GenesysTokenProvider.builder()
+              .clientId(GenesysLoginEmulator.DEFAULT_CLIENT_ID)
+              .clientSecret(GenesysLoginEmulator.DEFAULT_CLIENT_SECRET)
+              .tokenUri(emulator.tokenUri())
+              .build();
+      AccessToken token = provider.token().block(Duration.ofSeconds(10));
+      filter = BearerTokenFilter.of(provider);
+
+      // The peer with every default; only the registration is ours.
+      peer =
+          new Peer(
+              emulator.tokenUri(),
+              GenesysLoginEmulator.DEFAULT_CLIENT_ID,
+              GenesysLoginEmulator.DEFAULT_CLIENT_SECRET,
+              new Peer.Options());
+      OAuth2AuthorizedClient authorized = peer.authorize().block(Duration.ofSeconds(10));
+      if (token == null || authorized == null) {
+        throw new IllegalStateException("no token from the emulator");
+      }
+      peerFilter = peer.filter;
+
+      floorToken = Mono.just(token);
+      String header = "Bearer " + token.value();
+      floorFilter =
+          (request, next) ->
+              next.exchange(ClientRequest.from(request).header("Authorization", header).build());
+
+      request = ClientRequest.create(HttpMethod.GET, URI.create("http://127.0.0.1/api/v2/users/me"))
+          .build();
+      Mono<ClientResponse> ok = Mono.just(ClientResponse.create(HttpStatus.OK).build());
+      stubExchange = r -> ok;
+
+      // The peer's filter asks its manager for the anonymous principal, a second cache entry: warm
+      // it, then check that every contender now completes synchronously (subscribe() throws if not).
+      peerFilter.filter(request, stubExchange).block(Duration.ofSeconds(10));
+      subscribe(provider.token());
+      subscribe(peer.authorize());
+      subscribe(filter.filter(request, stubExchange));
+      subscribe(peerFilter.filter(request, stubExchange));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      provider.close();
+      emulator.close();
+    }
+  }
+
+  @Benchmark
+  public AccessToken tokenLibrary(Contenders c) {
+    return subscribe(c.provider.token());
+  }
+
+  @Benchmark
+  public OAuth2AuthorizedClient tokenPeer(Contenders c) {
+    return subscribe(c.peer.authorize());
+  }
+
+  @Benchmark
+  public AccessToken tokenFloor(Contenders c) {
+    return subscribe(c.floorToken);
+  }
+
+  /** Reference, not a contender: reading the system clock, which {@code token()} does per call. */
+  @Benchmark
+  public java.time.Instant clockInstant(Contenders c) {
+    return c.clock.instant();
+  }
+
+  @Benchmark
+  public ClientResponse filterLibrary(Contenders c) {
+    return subscribe(c.filter.filter(c.request, c.stubExchange));
+  }
+
+  @Benchmark
+  public ClientResponse filterPeer(Contenders c) {
+    return subscribe(c.peerFilter.filter(c.request, c.stubExchange));
+  }
+
+  @Benchmark
+  public ClientResponse filterFloor(Contenders c) {
+    return subscribe(c.floorFilter.filter(c.request, c.stubExchange));
+  }
+
+  /** Subscribes and returns the value, which every contender here delivers synchronously. */
+  static <T> T subscribe(Mono<T> mono) {
+    Last<T> last = new Last<>();
+    mono.subscribe(last);
+    if (last.value == null) {
+      throw new IllegalStateException("no value delivered synchronously", last.error);
+    }
+    return last.value;
+  }
+
+  /** The smallest subscriber: requests everything, keeps the last value. */
+  static final class Last<T> implements CoreSubscriber<T> {
+    T value;
+    Throwable error;
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(T t) {
+      value = t;
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error = t;
+    }
+
+    @Override
+    public void onComplete() {}
+  }
+}
