@@ -7,13 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -26,8 +26,14 @@ import reactor.util.Loggers;
  * is a compare-and-set, so there is no lock and no thread of our own. At most one fetch exists at a
  * time: a fetch is started only by the compare-and-set that moves the state from "no fetch" to
  * "this fetch", and only that fetch's completion moves it back. Waiters subscribe to the fetch's
- * {@link Sinks.One}, not to the request itself, so a waiter that cancels leaves the request running
- * for the others, and its result is cached all the same.
+ * {@link CompletableFuture}, not to the request itself, so a waiter that cancels leaves the request
+ * running for the others, and its result is cached all the same.
+ *
+ * <p>Why a {@code CompletableFuture} and not a {@code Sinks.One}: adding a waiter to a future is a
+ * constant-time push, where a sink copies its array of subscribers on every add, which is
+ * quadratic in a herd of ten thousand. Waiters resume on {@code Schedulers.parallel()}, not on the
+ * event loop that read the token reply, so that a herd's next requests (and the connections they
+ * open) are spread over the cores instead of queued on one thread.
  */
 public final class TokenCache {
 
@@ -89,16 +95,16 @@ public final class TokenCache {
         }
       }
       if (s.fetch != null) {
-        return s.fetch.asMono();
+        return await(s.fetch);
       }
       if (s.coolingDownAt(now)) {
         return s.failureMono;
       }
-      State next = s.withFetch(Sinks.one());
+      State next = s.withFetch(new CompletableFuture<>());
       if (state.compareAndSet(s, next)) {
         log.debug("{}: no usable token, requesting one", name);
         launch(next.fetch);
-        return next.fetch.asMono();
+        return await(next.fetch);
       }
     }
   }
@@ -119,7 +125,7 @@ public final class TokenCache {
       if (s.cached.stateAt(now) == CacheState.FRESH || s.coolingDownAt(now)) {
         return false;
       }
-      State next = s.withFetch(Sinks.one());
+      State next = s.withFetch(new CompletableFuture<>());
       if (state.compareAndSet(s, next)) {
         log.debug("{}: refreshing ahead of expiry at {}", name, s.cached.token().expiresAt());
         launch(next.fetch);
@@ -128,7 +134,12 @@ public final class TokenCache {
     }
   }
 
-  private void launch(Sinks.One<AccessToken> sink) {
+  /** A waiter of {@code fetch}: cancelling it leaves the fetch alone. */
+  private static Mono<AccessToken> await(CompletableFuture<AccessToken> fetch) {
+    return Mono.fromFuture(fetch, true).publishOn(Schedulers.parallel());
+  }
+
+  private void launch(CompletableFuture<AccessToken> sink) {
     Disposable subscription =
         Mono.defer(fetcher)
             .subscribe(issued -> onIssued(sink, issued), error -> onFailed(sink, error));
@@ -137,7 +148,7 @@ public final class TokenCache {
     request.update(subscription);
   }
 
-  private void onIssued(Sinks.One<AccessToken> sink, IssuedToken issued) {
+  private void onIssued(CompletableFuture<AccessToken> sink, IssuedToken issued) {
     CachedToken cached = policy.schedule(issued);
     State next = State.holding(cached);
     for (; ; ) {
@@ -154,11 +165,11 @@ public final class TokenCache {
         name,
         cached.token().expiresAt(),
         cached.staleAt());
-    sink.tryEmitValue(cached.token());
+    sink.complete(cached.token());
     scheduleTimer(next);
   }
 
-  private void onFailed(Sinks.One<AccessToken> sink, Throwable error) {
+  private void onFailed(CompletableFuture<AccessToken> sink, Throwable error) {
     TokenException failure = asTokenException(error);
     Instant now = clock.instant();
     Instant retryNotBefore = now.plus(cooldownFor(failure));
@@ -183,7 +194,7 @@ public final class TokenCache {
     } else {
       log.warn("token request failed: {}", failure.getMessage());
     }
-    sink.tryEmitError(failure);
+    sink.completeExceptionally(failure);
     scheduleTimer(next);
   }
 
@@ -274,7 +285,7 @@ public final class TokenCache {
     timer.dispose();
     request.dispose();
     if (s.fetch != null) {
-      s.fetch.tryEmitError(closedError());
+      s.fetch.completeExceptionally(closedError());
     }
     onClose.run();
     log.debug("{}: closed", name);
@@ -313,7 +324,7 @@ public final class TokenCache {
     /** The last token, possibly expired; null when none was issued or it was invalidated. */
     final CachedToken cached;
     /** The fetch in flight, or null. */
-    final Sinks.One<AccessToken> fetch;
+    final CompletableFuture<AccessToken> fetch;
     /** The last failed fetch, until a fetch succeeds. */
     final TokenException failure;
 
@@ -323,7 +334,7 @@ public final class TokenCache {
 
     private State(
         CachedToken cached,
-        Sinks.One<AccessToken> fetch,
+        CompletableFuture<AccessToken> fetch,
         TokenException failure,
         Instant retryNotBefore,
         boolean closed) {
@@ -339,7 +350,7 @@ public final class TokenCache {
       return new State(cached, null, null, null, false);
     }
 
-    State withFetch(Sinks.One<AccessToken> sink) {
+    State withFetch(CompletableFuture<AccessToken> sink) {
       return new State(cached, sink, failure, retryNotBefore, false);
     }
 
