@@ -11,6 +11,7 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Drives calls and measures them. Every run is bounded in count and in time: a run stops at its
@@ -150,6 +151,13 @@ final class Load {
   /**
    * Closed loop: {@code concurrency} calls in flight until {@code duration} has passed or {@code
    * maxCalls} were started.
+   *
+   * <p>Each call is subscribed on {@code Schedulers.parallel()}, as independent requests of a
+   * server would be. Without that, a call that completes synchronously (this library's cached
+   * failure during its cooldown, which needs no I/O) lets the loop start the next call from inside
+   * the delivery of the previous result: the first fetch's error, delivered to its first waiter,
+   * then ran the whole 5 s wrong-secret loop on that stack before the other waiters got it, and
+   * they were measured as waiting 5 s.
    */
   static List<Sample> closedLoop(
       int concurrency, Duration duration, int maxCalls, Supplier<Mono<Sample>> call) {
@@ -157,7 +165,7 @@ final class Load {
     List<Sample> samples =
         Flux.range(0, maxCalls)
             .takeWhile(i -> System.nanoTime() < deadline)
-            .flatMap(i -> call.get(), concurrency)
+            .flatMap(i -> call.get().subscribeOn(Schedulers.parallel()), concurrency)
             .collectList()
             .block(duration.plus(CALL_TIMEOUT).plusSeconds(10));
     return samples == null ? List.of() : samples;

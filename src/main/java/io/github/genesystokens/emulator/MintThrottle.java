@@ -48,7 +48,11 @@ final class MintThrottle {
     }
   }
 
+  /** The limit in words, for the throttle's description; a scripted throttle has no limit. */
   String describe() {
+    if (maxTokens == Integer.MAX_VALUE) {
+      return "try again later";
+    }
     return "at most " + maxTokens + " tokens per " + window.toMillis() + " ms per client";
   }
 }
