@@ -211,23 +211,6 @@ class GenesysTokenProviderTest {
   }
 
   @Test
-  void successiveTokenRequestsReuseOnePooledConnection() throws Exception {
-    server.enqueue(token("tok-1", 3600));
-    server.enqueue(token("tok-2", 3600));
-    server.enqueue(token("tok-3", 3600));
-    try (TokenProvider provider = builder().build()) {
-      for (int i = 0; i < 3; i++) {
-        provider.invalidate(provider.token().block(Duration.ofSeconds(5)));
-      }
-    }
-    for (int i = 0; i < 3; i++) {
-      assertThat(server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex())
-          .as("request %d on the first connection", i)
-          .isZero();
-    }
-  }
-
-  @Test
   void closeLeavesTheCallersHttpClientUsable() throws Exception {
     ConnectionProvider pool = ConnectionProvider.create("callers-pool", 4);
     HttpClient callers = HttpClient.create(pool);

@@ -142,6 +142,10 @@ public final class TokenCache {
   private void launch(CompletableFuture<AccessToken> sink) {
     Disposable subscription =
         Mono.defer(fetcher)
+            // A fetch that completed empty would leave its waiters waiting forever.
+            .switchIfEmpty(
+                Mono.error(
+                    () -> new TokenException(name + ": the token request ended without a reply", null, true)))
             .subscribe(issued -> onIssued(sink, issued), error -> onFailed(sink, error));
     // A fetch that completed synchronously is already disposed; holding it until the next one
     // replaces it is harmless. close() disposes whatever is held, cancelling a running request.

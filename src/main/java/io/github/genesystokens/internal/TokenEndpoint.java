@@ -105,6 +105,7 @@ public final class TokenEndpoint {
               .response(this::read)
               .next()
               .timeout(timeout)
+              .switchIfEmpty(Mono.error(this::noReply))
               .map(reply -> reply.toToken(requestedAt, clock.instant(), context))
               .onErrorMap(e -> !(e instanceof TokenException), this::transportFailure);
         });
@@ -143,6 +144,11 @@ public final class TokenEndpoint {
     }
     value = value.strip();
     return value.length() > MAX_HEADER_CHARS ? value.substring(0, MAX_HEADER_CHARS) + "..." : value;
+  }
+
+  private TokenException noReply() {
+    return new TokenException(
+        "token endpoint " + context.endpoint + " closed the connection without a reply", null, true);
   }
 
   private TokenEndpointException tooLarge(int status, String correlationId) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -471,6 +472,18 @@ class TokenCacheTest {
     StepVerifier.withVirtualTime(() -> cache.token(), () -> time, Long.MAX_VALUE)
         .assertNext(t -> assertThat(t.value()).isEqualTo("token-1"))
         .verifyComplete();
+  }
+
+  @Test
+  void aFetchThatCompletesEmptyFailsItsWaitersInsteadOfLeavingThemWaiting() {
+    cache.close();
+    cache =
+        new TokenCache(
+            Mono::empty, DEFAULT_POLICY, clock, Duration.ZERO, "test", releases::incrementAndGet);
+    StepVerifier.create(cache.token())
+        .expectErrorSatisfies(
+            e -> assertThat(e).isInstanceOf(TokenException.class).hasMessageContaining("without a reply"))
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
