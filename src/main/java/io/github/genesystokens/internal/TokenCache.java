@@ -31,9 +31,8 @@ import reactor.util.Loggers;
  *
  * <p>Why a {@code CompletableFuture} and not a {@code Sinks.One}: adding a waiter to a future is a
  * constant-time push, where a sink copies its array of subscribers on every add, which is
- * quadratic in a herd of ten thousand. Waiters resume on {@code Schedulers.parallel()}, not on the
- * event loop that read the token reply, so that a herd's next requests (and the connections they
- * open) are spread over the cores instead of queued on one thread.
+ * quadratic in a herd of ten thousand. Waiters resume on the thread that completes the fetch (the
+ * event loop that read the reply), as they would with a sink.
  */
 public final class TokenCache {
 
@@ -136,7 +135,7 @@ public final class TokenCache {
 
   /** A waiter of {@code fetch}: cancelling it leaves the fetch alone. */
   private static Mono<AccessToken> await(CompletableFuture<AccessToken> fetch) {
-    return Mono.fromFuture(fetch, true).publishOn(Schedulers.parallel());
+    return Mono.fromFuture(fetch, true);
   }
 
   private void launch(CompletableFuture<AccessToken> sink) {
