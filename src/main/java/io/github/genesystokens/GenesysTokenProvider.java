@@ -176,19 +176,7 @@ public final class GenesysTokenProvider implements TokenProvider {
      * @return this builder
      */
     public Builder tokenUri(URI tokenUri) {
-      Objects.requireNonNull(tokenUri, "tokenUri must not be null");
-      if (!tokenUri.isAbsolute() || tokenUri.getHost() == null) {
-        throw new IllegalArgumentException(
-            "tokenUri must be an absolute URI with a host: " + tokenUri);
-      }
-      if (tokenUri.getUserInfo() != null) {
-        throw new IllegalArgumentException(
-            "tokenUri must not carry credentials; use clientId and clientSecret");
-      }
-      if (!Loopback.isSecureOrLoopback(tokenUri)) {
-        throw new IllegalArgumentException(
-            "tokenUri must use https (plain http is allowed only to a loopback host): " + tokenUri);
-      }
+      Loopback.requireUsableTokenUri(tokenUri);
       this.tokenUri = tokenUri;
       return this;
     }

@@ -216,20 +216,12 @@ public final class TokenProviderRegistry implements AutoCloseable {
 
     /** Checks the parts and copies the scopes into an immutable set. */
     public Key {
-      Objects.requireNonNull(tokenUri, "tokenUri must not be null");
       Objects.requireNonNull(clientId, "clientId must not be null");
       Objects.requireNonNull(scopes, "scopes must not be null");
       if (clientId.isBlank()) {
         throw new IllegalArgumentException("clientId must not be blank");
       }
-      if (!tokenUri.isAbsolute() || tokenUri.getHost() == null) {
-        throw new IllegalArgumentException(
-            "tokenUri must be an absolute URI with a host: " + tokenUri);
-      }
-      if (!Loopback.isSecureOrLoopback(tokenUri)) {
-        throw new IllegalArgumentException(
-            "tokenUri must use https (plain http is allowed only to a loopback host): " + tokenUri);
-      }
+      Loopback.requireUsableTokenUri(tokenUri);
       scopes = Set.copyOf(scopes);
     }
 

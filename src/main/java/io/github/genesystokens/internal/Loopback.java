@@ -2,6 +2,7 @@ package io.github.genesystokens.internal;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Which hosts may be reached over plain {@code http}: this machine's, for tests and emulators. */
@@ -28,6 +29,30 @@ public final class Loopback {
         || h.equals("::1")
         || h.equals("0:0:0:0:0:0:0:1")
         || IPV4_LOOPBACK.matcher(h).matches();
+  }
+
+  /**
+   * Checks that {@code tokenUri} can serve as a token endpoint: no credentials in it (they would be
+   * printed wherever the URI is), absolute with a host, and {@code https} unless it is a loopback
+   * host.
+   *
+   * @throws IllegalArgumentException naming what is wrong; the message never repeats user info
+   */
+  public static URI requireUsableTokenUri(URI tokenUri) {
+    Objects.requireNonNull(tokenUri, "tokenUri must not be null");
+    if (tokenUri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "tokenUri must not carry credentials; use clientId and clientSecret");
+    }
+    if (!tokenUri.isAbsolute() || tokenUri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "tokenUri must be an absolute URI with a host: " + tokenUri);
+    }
+    if (!isSecureOrLoopback(tokenUri)) {
+      throw new IllegalArgumentException(
+          "tokenUri must use https (plain http is allowed only to a loopback host): " + tokenUri);
+    }
+    return tokenUri;
   }
 
   /** Whether requests to {@code uri} are encrypted or stay on this machine. */

@@ -1,6 +1,7 @@
 package io.github.genesystokens.internal;
 
 import io.github.genesystokens.AccessToken;
+import io.github.genesystokens.TokenEndpointException;
 import io.github.genesystokens.TokenException;
 import io.github.genesystokens.internal.RefreshPolicy.CacheState;
 import java.time.Clock;
@@ -138,20 +139,18 @@ public final class TokenCache {
     return Mono.fromFuture(fetch, true);
   }
 
-  private void launch(CompletableFuture<AccessToken> sink) {
+  private void launch(CompletableFuture<AccessToken> fetch) {
     Disposable subscription =
         Mono.defer(fetcher)
             // A fetch that completed empty would leave its waiters waiting forever.
-            .switchIfEmpty(
-                Mono.error(
-                    () -> new TokenException(name + ": the token request ended without a reply", null, true)))
-            .subscribe(issued -> onIssued(sink, issued), error -> onFailed(sink, error));
+            .switchIfEmpty(Mono.error(this::endedWithoutReply))
+            .subscribe(issued -> onIssued(fetch, issued), error -> onFailed(fetch, error));
     // A fetch that completed synchronously is already disposed; holding it until the next one
     // replaces it is harmless. close() disposes whatever is held, cancelling a running request.
     request.update(subscription);
   }
 
-  private void onIssued(CompletableFuture<AccessToken> sink, IssuedToken issued) {
+  private void onIssued(CompletableFuture<AccessToken> fetch, IssuedToken issued) {
     CachedToken cached = policy.schedule(issued);
     State next = State.holding(cached);
     for (; ; ) {
@@ -168,11 +167,11 @@ public final class TokenCache {
         name,
         cached.token().expiresAt(),
         cached.staleAt());
-    sink.complete(cached.token());
+    fetch.complete(cached.token());
     scheduleTimer(next);
   }
 
-  private void onFailed(CompletableFuture<AccessToken> sink, Throwable error) {
+  private void onFailed(CompletableFuture<AccessToken> fetch, Throwable error) {
     TokenException failure = asTokenException(error);
     Instant now = clock.instant();
     Instant retryNotBefore = now.plus(cooldownFor(failure));
@@ -197,7 +196,7 @@ public final class TokenCache {
     } else {
       log.warn("token request failed: {}", failure.getMessage());
     }
-    sink.completeExceptionally(failure);
+    fetch.completeExceptionally(failure);
     scheduleTimer(next);
   }
 
@@ -206,11 +205,8 @@ public final class TokenCache {
    * then, even by a caller after the cooldown.
    */
   private Duration cooldownFor(TokenException failure) {
-    if (failure instanceof io.github.genesystokens.TokenEndpointException) {
-      Duration asked =
-          ((io.github.genesystokens.TokenEndpointException) failure)
-              .retryAfter()
-              .orElse(Duration.ZERO);
+    if (failure instanceof TokenEndpointException) {
+      Duration asked = ((TokenEndpointException) failure).retryAfter().orElse(Duration.ZERO);
       if (asked.compareTo(failureCooldown) > 0) {
         return asked;
       }
@@ -306,6 +302,10 @@ public final class TokenCache {
     return s.cached.stateAt(clock.instant()) + " until " + s.cached.token().expiresAt();
   }
 
+  private TokenException endedWithoutReply() {
+    return new TokenException(name + ": the token request ended without a reply", null, true);
+  }
+
   private TokenException closedError() {
     return new TokenException("token provider for " + name + " is closed");
   }
@@ -353,8 +353,8 @@ public final class TokenCache {
       return new State(cached, null, null, null, false);
     }
 
-    State withFetch(CompletableFuture<AccessToken> sink) {
-      return new State(cached, sink, failure, retryNotBefore, false);
+    State withFetch(CompletableFuture<AccessToken> next) {
+      return new State(cached, next, failure, retryNotBefore, false);
     }
 
     State withoutToken() {
