@@ -1,10 +1,5 @@
 package io.github.genesystokens;
 
-import io.github.genesystokens.internal.Loopback;
-import io.github.genesystokens.internal.RefreshPolicy;
-import io.github.genesystokens.internal.RetryRules;
-import io.github.genesystokens.internal.TokenCache;
-import io.github.genesystokens.internal.TokenEndpoint;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.time.Clock;
@@ -15,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.Logger;
@@ -128,6 +125,7 @@ public final class GenesysTokenProvider implements TokenProvider {
     private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     private Duration failureCooldown = DEFAULT_FAILURE_COOLDOWN;
     private Clock clock = Clock.systemUTC();
+    private Scheduler scheduler = Schedulers.parallel();
     private HttpClient httpClient;
 
     private Builder() {}
@@ -327,6 +325,23 @@ public final class GenesysTokenProvider implements TokenProvider {
     }
 
     /**
+     * The scheduler on which the background refresh timer and the waits between retries run. The
+     * default is {@link Schedulers#parallel()}: both are short timed tasks that never block. Tests
+     * pass a {@code VirtualTimeScheduler} here, with a {@link #clock(Clock)} that reads it, so that
+     * the provider's instants and its timers move together. The provider never disposes it.
+     *
+     * <p>The timeout of one token request ({@link #requestTimeout(Duration)}) is not measured on
+     * it: that is the transport's, in real time, as the network is.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+      return this;
+    }
+
+    /**
      * The Reactor Netty client for token requests, to share its connection pool, proxy and TLS
      * settings. The provider adds its headers and timeouts to a copy and never closes it. By
      * default each provider creates one small pool of its own and releases it on {@link
@@ -394,7 +409,7 @@ public final class GenesysTokenProvider implements TokenProvider {
       }
       TokenEndpoint endpoint =
           new TokenEndpoint(transport, uri, clientId, clientSecret, scopes, requestTimeout, clock);
-      RetryRules rules = new RetryRules(maxRetries, minBackoff, maxBackoff, maxRetryAfter);
+      RetryRules rules = new RetryRules(maxRetries, minBackoff, maxBackoff, maxRetryAfter, scheduler);
       ConnectionProvider pool = ownPool;
       Runnable release =
           pool == null
@@ -409,6 +424,7 @@ public final class GenesysTokenProvider implements TokenProvider {
               () -> endpoint.requestToken().retryWhen(rules.retry(name)),
               new RefreshPolicy(refreshAhead, expirySkew),
               clock,
+              scheduler,
               failureCooldown,
               name,
               release);

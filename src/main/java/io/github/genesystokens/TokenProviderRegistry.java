@@ -1,6 +1,5 @@
 package io.github.genesystokens;
 
-import io.github.genesystokens.internal.Loopback;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Set;

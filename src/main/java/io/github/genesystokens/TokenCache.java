@@ -1,9 +1,6 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
-import io.github.genesystokens.AccessToken;
-import io.github.genesystokens.TokenEndpointException;
-import io.github.genesystokens.TokenException;
-import io.github.genesystokens.internal.RefreshPolicy.CacheState;
+import io.github.genesystokens.RefreshPolicy.CacheState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +12,7 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -35,13 +32,14 @@ import reactor.util.Loggers;
  * quadratic in a herd of ten thousand. Waiters resume on the thread that completes the fetch (the
  * event loop that read the reply), as they would with a sink.
  */
-public final class TokenCache {
+final class TokenCache {
 
   private static final Logger log = Loggers.getLogger(TokenCache.class);
 
   private final Supplier<Mono<IssuedToken>> fetcher;
   private final RefreshPolicy policy;
   private final Clock clock;
+  private final Scheduler scheduler;
   private final Duration failureCooldown;
   private final String name;
   private final Runnable onClose;
@@ -53,26 +51,29 @@ public final class TokenCache {
 
   /**
    * @param fetcher one token request, retries included; subscribed once per fetch
+   * @param scheduler runs the refresh timer
    * @param name what the logs and errors call this cache (endpoint and client id, no secret)
    * @param onClose releases what the owner created, run once by {@link #close()}
    */
-  public TokenCache(
+  TokenCache(
       Supplier<Mono<IssuedToken>> fetcher,
       RefreshPolicy policy,
       Clock clock,
+      Scheduler scheduler,
       Duration failureCooldown,
       String name,
       Runnable onClose) {
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.failureCooldown = Objects.requireNonNull(failureCooldown, "failureCooldown");
     this.name = Objects.requireNonNull(name, "name");
     this.onClose = Objects.requireNonNull(onClose, "onClose");
   }
 
   /** See {@link io.github.genesystokens.TokenProvider#token()}. */
-  public Mono<AccessToken> token() {
+  Mono<AccessToken> token() {
     return token;
   }
 
@@ -226,7 +227,7 @@ public final class TokenCache {
     }
     long delayNanos = Math.max(0, Duration.between(clock.instant(), wakeAt).toNanos());
     try {
-      timer.update(Schedulers.parallel().schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS));
+      timer.update(scheduler.schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS));
     } catch (RuntimeException rejected) {
       // The scheduler was shut down (application shutdown): callers still refresh on demand.
       log.debug("{}: could not schedule the background refresh: {}", name, rejected.toString());
@@ -258,7 +259,7 @@ public final class TokenCache {
   }
 
   /** See {@link io.github.genesystokens.TokenProvider#invalidate(AccessToken)}. */
-  public void invalidate(AccessToken rejected) {
+  void invalidate(AccessToken rejected) {
     Objects.requireNonNull(rejected, "rejected token must not be null");
     for (; ; ) {
       State s = state.get();
@@ -273,7 +274,7 @@ public final class TokenCache {
   }
 
   /** See {@link io.github.genesystokens.TokenProvider#close()}. */
-  public void close() {
+  void close() {
     State s;
     do {
       s = state.get();
@@ -291,7 +292,7 @@ public final class TokenCache {
   }
 
   /** The phase of the cached token now, for {@code toString()}; never the token itself. */
-  public String describe() {
+  String describe() {
     State s = state.get();
     if (s.closed) {
       return "closed";

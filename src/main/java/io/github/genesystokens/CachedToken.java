@@ -1,7 +1,6 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
-import io.github.genesystokens.AccessToken;
-import io.github.genesystokens.internal.RefreshPolicy.CacheState;
+import io.github.genesystokens.RefreshPolicy.CacheState;
 import java.time.Instant;
 import reactor.core.publisher.Mono;
 
@@ -9,7 +8,7 @@ import reactor.core.publisher.Mono;
  * A token in the cache with the instants at which it turns STALE and EXPIRED. It keeps the
  * {@code Mono} that emits it so that serving a cached token allocates nothing.
  */
-public final class CachedToken {
+final class CachedToken {
 
   private final AccessToken token;
   private final Instant staleAt;
@@ -23,15 +22,15 @@ public final class CachedToken {
     this.mono = Mono.just(token);
   }
 
-  public AccessToken token() {
+  AccessToken token() {
     return token;
   }
 
-  public Instant staleAt() {
+  Instant staleAt() {
     return staleAt;
   }
 
-  public Instant expiredAt() {
+  Instant expiredAt() {
     return expiredAt;
   }
 
@@ -39,7 +38,7 @@ public final class CachedToken {
     return mono;
   }
 
-  public CacheState stateAt(Instant now) {
+  CacheState stateAt(Instant now) {
     if (now.isBefore(staleAt)) {
       return CacheState.FRESH;
     }

@@ -1,4 +1,4 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Makes text from the token endpoint safe to put in an error message: short, on one line, with
  * token values and the client's credentials removed.
  */
-public final class Redaction {
+final class Redaction {
 
   /** How much of a reply body an error message quotes. */
   static final int EXCERPT_CHARS = 200;
@@ -26,7 +26,7 @@ public final class Redaction {
    * @param secrets strings that must never be quoted (the client secret, the Basic credentials);
    *     blank ones are ignored
    */
-  public Redaction(String... secrets) {
+  Redaction(String... secrets) {
     List<String> kept = new ArrayList<>();
     for (String secret : secrets) {
       if (secret != null && !secret.isBlank()) {
@@ -37,7 +37,7 @@ public final class Redaction {
   }
 
   /** The start of {@code body} as safe, one-line text; empty for an empty body. */
-  public String excerpt(byte[] body) {
+  String excerpt(byte[] body) {
     // Decode a little more than needed: enough to see a token member that starts near the end.
     int length = Math.min(body.length, EXCERPT_CHARS * 4);
     String text = new String(body, 0, length, StandardCharsets.UTF_8);
@@ -59,7 +59,7 @@ public final class Redaction {
   }
 
   /** {@code text} with token members and the secrets replaced by {@value #REDACTED}. */
-  public String redact(String text) {
+  String redact(String text) {
     String result = TOKEN_MEMBER.matcher(text).replaceAll("$1\"" + REDACTED + "\"");
     for (String secret : secrets) {
       result = result.replace(secret, REDACTED);

@@ -1,4 +1,4 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,13 +6,13 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** This library's version, as Maven wrote it into {@code version.properties}. */
-public final class LibraryVersion {
+final class LibraryVersion {
 
   /** The version, such as {@code 0.1.0}; {@code unknown} if the resource is missing. */
-  public static final String VERSION = read();
+  static final String VERSION = read();
 
   /** The {@code User-Agent} of token requests: names this library, its version and the JVM. */
-  public static final String USER_AGENT =
+  static final String USER_AGENT =
       "genesys-token-provider/" + VERSION + " (Java " + System.getProperty("java.version") + ")";
 
   private LibraryVersion() {}

@@ -1,9 +1,7 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.genesystokens.TokenEndpointException;
-import io.github.genesystokens.TokenException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

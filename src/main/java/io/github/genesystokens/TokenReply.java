@@ -1,10 +1,8 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.genesystokens.AccessToken;
-import io.github.genesystokens.TokenEndpointException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,7 +1,5 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
-import io.github.genesystokens.AccessToken;
-import io.github.genesystokens.TokenException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

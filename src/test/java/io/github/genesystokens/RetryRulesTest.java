@@ -1,9 +1,7 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.genesystokens.TokenEndpointException;
-import io.github.genesystokens.TokenException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,11 +10,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 class RetryRulesTest {
 
-  private static final RetryRules DEFAULTS =
-      new RetryRules(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(180));
+  /** The waits between attempts elapse on this scheduler alone: no global scheduler is swapped. */
+  private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+  private final RetryRules defaults =
+      new RetryRules(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(180), time);
 
   @ParameterizedTest(name = "HTTP {0} {1} ({2}) retryable: {3}")
   @CsvSource(
@@ -62,11 +64,11 @@ class RetryRulesTest {
   @Test
   void backoffDoublesFromTheMinimumUpToTheMaximumWithJitterThatNeverGoesBelowTheMinimum() {
     for (int i = 0; i < 1000; i++) {
-      assertThat(DEFAULTS.backoff(0)).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1500));
-      assertThat(DEFAULTS.backoff(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
-      assertThat(DEFAULTS.backoff(2)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(6));
-      assertThat(DEFAULTS.backoff(10)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
-      assertThat(DEFAULTS.backoff(Long.MAX_VALUE)).isLessThanOrEqualTo(Duration.ofSeconds(30));
+      assertThat(defaults.backoff(0)).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1500));
+      assertThat(defaults.backoff(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
+      assertThat(defaults.backoff(2)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(6));
+      assertThat(defaults.backoff(10)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+      assertThat(defaults.backoff(Long.MAX_VALUE)).isLessThanOrEqualTo(Duration.ofSeconds(30));
     }
   }
 
@@ -74,7 +76,7 @@ class RetryRulesTest {
   void jitterSpreadsTheWaitsOfManyClients() {
     long distinct =
         java.util.stream.IntStream.range(0, 100)
-            .mapToObj(i -> DEFAULTS.backoff(3))
+            .mapToObj(i -> defaults.backoff(3))
             .distinct()
             .count();
     assertThat(distinct).isGreaterThan(50);
@@ -92,8 +94,7 @@ class RetryRulesTest {
   void transientFailuresAreRetriedWithBackoffAndTheLastOneIsReportedWithTheAttemptCount() {
     AtomicInteger attempts = new AtomicInteger();
     TokenException down = new TokenException("HTTP 503", null, true);
-    StepVerifier.withVirtualTime(
-            () -> failing(attempts, down).retryWhen(DEFAULTS.retry("test")))
+    StepVerifier.withVirtualTime(() -> failing(attempts, down).retryWhen(defaults.retry("test")), () -> time, Long.MAX_VALUE)
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(999)) // the first wait is at least 1 s
         .then(() -> assertThat(attempts.get()).isEqualTo(1))
@@ -113,8 +114,7 @@ class RetryRulesTest {
     AtomicInteger attempts = new AtomicInteger();
     TokenEndpointException invalidClient =
         new TokenEndpointException("bad", 401, "invalid_client", null, null, null, false);
-    StepVerifier.withVirtualTime(
-            () -> failing(attempts, invalidClient).retryWhen(DEFAULTS.retry("test")))
+    StepVerifier.withVirtualTime(() -> failing(attempts, invalidClient).retryWhen(defaults.retry("test")), () -> time, Long.MAX_VALUE)
         .expectErrorSatisfies(e -> assertThat(e).isSameAs(invalidClient))
         .verify(Duration.ofSeconds(5));
     assertThat(attempts.get()).isEqualTo(1);
@@ -129,7 +129,7 @@ class RetryRulesTest {
         Mono.defer(
             () ->
                 attempts.incrementAndGet() == 1 ? Mono.error(throttled) : Mono.just("token"));
-    StepVerifier.withVirtualTime(() -> source.retryWhen(DEFAULTS.retry("test")))
+    StepVerifier.withVirtualTime(() -> source.retryWhen(defaults.retry("test")), () -> time, Long.MAX_VALUE)
         .expectSubscription()
         .expectNoEvent(Duration.ofSeconds(19))
         .thenAwait(Duration.ofSeconds(1))
@@ -143,8 +143,7 @@ class RetryRulesTest {
     AtomicInteger attempts = new AtomicInteger();
     TokenEndpointException throttled =
         new TokenEndpointException("HTTP 429", 429, null, null, Duration.ofMinutes(10), "c-1", true);
-    StepVerifier.withVirtualTime(
-            () -> failing(attempts, throttled).retryWhen(DEFAULTS.retry("test")))
+    StepVerifier.withVirtualTime(() -> failing(attempts, throttled).retryWhen(defaults.retry("test")), () -> time, Long.MAX_VALUE)
         .expectErrorSatisfies(
             e -> {
               assertThat(e)
@@ -164,8 +163,8 @@ class RetryRulesTest {
   void zeroRetriesReportsTheFirstFailureAsIs() {
     AtomicInteger attempts = new AtomicInteger();
     TokenException down = new TokenException("down", null, true);
-    RetryRules none = new RetryRules(0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
-    StepVerifier.withVirtualTime(() -> failing(attempts, down).retryWhen(none.retry("test")))
+    RetryRules none = new RetryRules(0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, time);
+    StepVerifier.withVirtualTime(() -> failing(attempts, down).retryWhen(none.retry("test")), () -> time, Long.MAX_VALUE)
         .expectErrorSatisfies(e -> assertThat(e).isSameAs(down))
         .verify(Duration.ofSeconds(5));
     assertThat(attempts.get()).isEqualTo(1);

@@ -1,11 +1,7 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.genesystokens.AccessToken;
-import io.github.genesystokens.TokenEndpointException;
-import io.github.genesystokens.TokenException;
-import io.github.genesystokens.VirtualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +53,8 @@ class TokenCacheTest {
   }
 
   private TokenCache newCache(RefreshPolicy policy, Duration cooldown) {
-    return new TokenCache(endpoint, policy, clock, cooldown, "test", releases::incrementAndGet);
+    return new TokenCache(
+        endpoint, policy, clock, time, cooldown, "test", releases::incrementAndGet);
   }
 
   /** Subscribes, lets {@code latency} of virtual time pass, and returns what was emitted. */
@@ -479,7 +476,13 @@ class TokenCacheTest {
     cache.close();
     cache =
         new TokenCache(
-            Mono::empty, DEFAULT_POLICY, clock, Duration.ZERO, "test", releases::incrementAndGet);
+            Mono::empty,
+            DEFAULT_POLICY,
+            clock,
+            time,
+            Duration.ZERO,
+            "test",
+            releases::incrementAndGet);
     StepVerifier.create(cache.token())
         .expectErrorSatisfies(
             e -> assertThat(e).isInstanceOf(TokenException.class).hasMessageContaining("without a reply"))

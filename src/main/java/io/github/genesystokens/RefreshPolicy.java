@@ -1,4 +1,4 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,15 +13,15 @@ import java.util.Objects;
  * expiry margin is at most a tenth of it. A 2-second token is thus FRESH for 1 s, STALE for
  * 0.8 s, and never causes a request per call.
  */
-public record RefreshPolicy(Duration refreshAhead, Duration expirySkew) {
+record RefreshPolicy(Duration refreshAhead, Duration expirySkew) {
 
-  public RefreshPolicy {
+  RefreshPolicy {
     Objects.requireNonNull(refreshAhead, "refreshAhead");
     Objects.requireNonNull(expirySkew, "expirySkew");
   }
 
   /** The phase of a cached token at one instant. */
-  public enum CacheState {
+  enum CacheState {
     /** Served without any request. */
     FRESH,
     /** Still served at once, while one background request renews it. */
@@ -31,7 +31,7 @@ public record RefreshPolicy(Duration refreshAhead, Duration expirySkew) {
   }
 
   /** The instants at which {@code issued} becomes STALE and EXPIRED. */
-  public CachedToken schedule(IssuedToken issued) {
+  CachedToken schedule(IssuedToken issued) {
     Duration lifetime = issued.lifetime();
     Instant expiresAt = issued.token().expiresAt();
     Duration refreshMargin = min(refreshAhead, lifetime.dividedBy(2));

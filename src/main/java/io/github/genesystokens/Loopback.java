@@ -1,4 +1,4 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
 import java.net.URI;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Which hosts may be reached over plain {@code http}: this machine's, for tests and emulators. */
-public final class Loopback {
+final class Loopback {
 
   private static final Pattern IPV4_LOOPBACK =
       Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
@@ -17,7 +17,7 @@ public final class Loopback {
    * Whether {@code host} names this machine without a name lookup: {@code localhost}, an address
    * in 127.0.0.0/8, or {@code ::1}. No DNS is consulted, so a name cannot be made to look local.
    */
-  public static boolean isLoopbackHost(String host) {
+  static boolean isLoopbackHost(String host) {
     if (host == null) {
       return false;
     }
@@ -38,7 +38,7 @@ public final class Loopback {
    *
    * @throws IllegalArgumentException naming what is wrong; the message never repeats user info
    */
-  public static URI requireUsableTokenUri(URI tokenUri) {
+  static URI requireUsableTokenUri(URI tokenUri) {
     Objects.requireNonNull(tokenUri, "tokenUri must not be null");
     if (tokenUri.getRawUserInfo() != null) {
       throw new IllegalArgumentException(
@@ -56,7 +56,7 @@ public final class Loopback {
   }
 
   /** Whether requests to {@code uri} are encrypted or stay on this machine. */
-  public static boolean isSecureOrLoopback(URI uri) {
+  static boolean isSecureOrLoopback(URI uri) {
     String scheme = uri.getScheme();
     return "https".equalsIgnoreCase(scheme)
         || ("http".equalsIgnoreCase(scheme) && isLoopbackHost(uri.getHost()));

@@ -1,7 +1,10 @@
 package io.github.genesystokens.cli;
 
-import io.github.genesystokens.internal.LibraryVersion;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 import java.util.List;
 import java.util.Set;
 
@@ -38,7 +41,7 @@ final class DemoCommand {
       return ExitCodes.OK;
     }
     out.println(
-        "genesys-token-provider " + LibraryVersion.VERSION
+        "genesys-token-provider " + libraryVersion()
             + ": a demo against the Genesys login emulator (no Genesys account needed)");
     out.println();
     boolean allHeld = new Demo(steps).run(out);
@@ -47,5 +50,20 @@ final class DemoCommand {
       return ExitCodes.FAILED;
     }
     return ExitCodes.OK;
+  }
+
+  /** The library's version as Maven wrote it beside its classes; the library keeps its reader to itself. */
+  private static String libraryVersion() {
+    try (InputStream in =
+        DemoCommand.class.getResourceAsStream("/io/github/genesystokens/version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -1,7 +1,5 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
-import io.github.genesystokens.TokenEndpointException;
-import io.github.genesystokens.TokenException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -32,10 +31,10 @@ import reactor.netty.http.client.HttpClientResponse;
  * The reply is read up to {@link #MAX_REPLY_BYTES}; the whole exchange, from connecting to the last
  * byte, is bounded by the request timeout.
  */
-public final class TokenEndpoint {
+final class TokenEndpoint {
 
   /** A token reply is a few hundred bytes; anything this large is a proxy page or an attack. */
-  public static final int MAX_REPLY_BYTES = 64 * 1024;
+  static final int MAX_REPLY_BYTES = 64 * 1024;
 
   private static final int MAX_HEADER_CHARS = 128;
 
@@ -50,7 +49,7 @@ public final class TokenEndpoint {
    * @param client the transport, already configured with the caller's options; this adds headers
    *     and timeouts to a copy and never changes the caller's
    */
-  public TokenEndpoint(
+  TokenEndpoint(
       HttpClient client,
       URI tokenUri,
       String clientId,
@@ -94,7 +93,7 @@ public final class TokenEndpoint {
   }
 
   /** One attempt: a token, or a {@link TokenException} saying whether a retry may help. */
-  public Mono<IssuedToken> requestToken() {
+  Mono<IssuedToken> requestToken() {
     return Mono.defer(
         () -> {
           Instant requestedAt = clock.instant();
@@ -104,7 +103,9 @@ public final class TokenEndpoint {
               .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(form)))
               .response(this::read)
               .next()
-              .timeout(timeout)
+              // Real time on purpose, not the provider's scheduler: this bounds network I/O, which
+              // a virtual clock in a test does not speed up.
+              .timeout(timeout, Schedulers.parallel())
               .switchIfEmpty(Mono.error(this::noReply))
               .map(reply -> reply.toToken(requestedAt, clock.instant(), context))
               .onErrorMap(e -> !(e instanceof TokenException), this::transportFailure);

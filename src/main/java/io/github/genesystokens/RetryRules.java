@@ -1,7 +1,5 @@
-package io.github.genesystokens.internal;
+package io.github.genesystokens;
 
-import io.github.genesystokens.TokenEndpointException;
-import io.github.genesystokens.TokenException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -11,7 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.retry.Retry;
@@ -29,7 +27,7 @@ import reactor.util.retry.Retry;
  * instances restarted together spread their retries. A {@code Retry-After} from the server is a
  * floor for the wait; one longer than {@code maxRetryAfter} ends the retries at once.
  */
-public final class RetryRules {
+final class RetryRules {
 
   private static final Logger log = Loggers.getLogger(RetryRules.class);
 
@@ -39,13 +37,20 @@ public final class RetryRules {
   private final Duration minBackoff;
   private final Duration maxBackoff;
   private final Duration maxRetryAfter;
+  private final Scheduler scheduler;
 
-  public RetryRules(
-      int maxRetries, Duration minBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+  /** @param scheduler on which the waits between attempts elapse */
+  RetryRules(
+      int maxRetries,
+      Duration minBackoff,
+      Duration maxBackoff,
+      Duration maxRetryAfter,
+      Scheduler scheduler) {
     this.maxRetries = maxRetries;
     this.minBackoff = Objects.requireNonNull(minBackoff, "minBackoff");
     this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
     this.maxRetryAfter = Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
   }
 
   /** Whether a reply with this status and OAuth error is transient. */
@@ -98,7 +103,7 @@ public final class RetryRules {
   }
 
   /** The retry companion for one fetch: all callers of that fetch share its budget. */
-  public Retry retry(String name) {
+  Retry retry(String name) {
     return Retry.from(
         signals ->
             signals.concatMap(
@@ -141,7 +146,7 @@ public final class RetryRules {
                       retries + 1,
                       Failures.format(wait),
                       transientFailure.getMessage());
-                  return Mono.delay(wait, Schedulers.parallel());
+                  return Mono.delay(wait, scheduler);
                 }));
   }
 
