@@ -161,7 +161,7 @@ class GenesysTokenProviderTest {
   void theTimerRefreshesOverTheWireAtTheStalePointWhileCallersGetTheOldTokenAtOnce()
       throws Exception {
     VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
-    VirtualClock clock = new VirtualClock(time);
+    TestClock clock = TestClock.following(time);
     server.enqueue(token("tok-1", 3600));
     server.enqueue(token("tok-2", 3600));
     try (TokenProvider provider = builder().clock(clock).build()) {
@@ -181,7 +181,7 @@ class GenesysTokenProviderTest {
           Poll.until(() -> provider.token().block(Duration.ofSeconds(1)),
               t -> t.value().equals("tok-2"), Duration.ofSeconds(5));
       assertThat(current.expiresAt())
-          .isEqualTo(VirtualClock.ORIGIN.plus(Duration.ofMinutes(55)).plusSeconds(3600));
+          .isEqualTo(TestClock.ORIGIN.plus(Duration.ofMinutes(55)).plusSeconds(3600));
       assertThat(server.getRequestCount()).isEqualTo(2);
     }
   }

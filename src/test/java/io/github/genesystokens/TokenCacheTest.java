@@ -32,7 +32,7 @@ class TokenCacheTest {
       new RefreshPolicy(Duration.ofMinutes(5), Duration.ofSeconds(60));
 
   private VirtualTimeScheduler time;
-  private VirtualClock clock;
+  private TestClock clock;
   private FakeTokenEndpoint endpoint;
   private final AtomicInteger releases = new AtomicInteger();
   private TokenCache cache;
@@ -41,7 +41,7 @@ class TokenCacheTest {
   void virtualTime() {
     time = VirtualTimeScheduler.create();
     VirtualTimeScheduler.getOrSet(time);
-    clock = new VirtualClock(time);
+    clock = TestClock.following(time);
     endpoint = new FakeTokenEndpoint(clock);
     cache = newCache(DEFAULT_POLICY, Duration.ofSeconds(5));
   }
@@ -238,7 +238,7 @@ class TokenCacheTest {
     time.advanceTimeBy(Duration.ofSeconds(7));
     AccessToken token = immediateToken();
 
-    assertThat(token.expiresAt()).isEqualTo(VirtualClock.ORIGIN.plus(DAY));
+    assertThat(token.expiresAt()).isEqualTo(TestClock.ORIGIN.plus(DAY));
   }
 
   @Test
@@ -271,11 +271,11 @@ class TokenCacheTest {
         List.of(Duration.ofSeconds(2), Duration.ofSeconds(300), DAY, Duration.ofHours(48))) {
       IssuedToken issued =
           new IssuedToken(
-              new AccessToken("t", "bearer", VirtualClock.ORIGIN.plus(lifetime)),
-              VirtualClock.ORIGIN);
+              new AccessToken("t", "bearer", TestClock.ORIGIN.plus(lifetime)),
+              TestClock.ORIGIN);
       CachedToken cached = DEFAULT_POLICY.schedule(issued);
-      Duration freshFor = Duration.between(VirtualClock.ORIGIN, cached.staleAt());
-      Duration usableFor = Duration.between(VirtualClock.ORIGIN, cached.expiredAt());
+      Duration freshFor = Duration.between(TestClock.ORIGIN, cached.staleAt());
+      Duration usableFor = Duration.between(TestClock.ORIGIN, cached.expiredAt());
 
       assertThat(freshFor).as("fresh for at least half of %s", lifetime)
           .isGreaterThanOrEqualTo(lifetime.dividedBy(2));
@@ -284,10 +284,10 @@ class TokenCacheTest {
     }
     CachedToken day =
         DEFAULT_POLICY.schedule(
-            new IssuedToken(new AccessToken("t", "bearer", VirtualClock.ORIGIN.plus(DAY)),
-                VirtualClock.ORIGIN));
-    assertThat(day.staleAt()).isEqualTo(VirtualClock.ORIGIN.plus(DAY).minusSeconds(300));
-    assertThat(day.expiredAt()).isEqualTo(VirtualClock.ORIGIN.plus(DAY).minusSeconds(60));
+            new IssuedToken(new AccessToken("t", "bearer", TestClock.ORIGIN.plus(DAY)),
+                TestClock.ORIGIN));
+    assertThat(day.staleAt()).isEqualTo(TestClock.ORIGIN.plus(DAY).minusSeconds(300));
+    assertThat(day.expiredAt()).isEqualTo(TestClock.ORIGIN.plus(DAY).minusSeconds(60));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.github.genesystokens.bench;
 
+import io.github.genesystokens.TestClock;
 import io.github.genesystokens.emulator.Fault;
 import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import java.io.IOException;
@@ -259,12 +260,12 @@ public final class BenchmarkSuite {
             List.of(Contender.LIBRARY, Contender.PEER),
             new Scenarios.Setup() {
               @Override
-              public GenesysLoginEmulator emulator(ShiftableClock clock) {
+              public GenesysLoginEmulator emulator(TestClock clock) {
                 return Scenarios.emulator(Duration.ofSeconds(3), clock);
               }
 
               @Override
-              public Contender contender(String name, GenesysLoginEmulator e, ShiftableClock clock) {
+              public Contender contender(String name, GenesysLoginEmulator e, TestClock clock) {
                 if (name.equals(Contender.LIBRARY)) {
                   return sc.library(e, Scenarios.SECRET, clock);
                 }
@@ -275,7 +276,7 @@ public final class BenchmarkSuite {
               }
 
               @Override
-              public Disposable before(GenesysLoginEmulator e, ShiftableClock clock, WebClient api) {
+              public Disposable before(GenesysLoginEmulator e, TestClock clock, WebClient api) {
                 Scenarios.warm(api);
                 return Scenarios.nothing();
               }
@@ -341,12 +342,12 @@ public final class BenchmarkSuite {
             List.of(Contender.LIBRARY, Contender.PEER),
             new Scenarios.Setup() {
               @Override
-              public GenesysLoginEmulator emulator(ShiftableClock clock) {
+              public GenesysLoginEmulator emulator(TestClock clock) {
                 return Scenarios.emulator(Duration.ofSeconds(120), clock);
               }
 
               @Override
-              public Contender contender(String name, GenesysLoginEmulator e, ShiftableClock clock) {
+              public Contender contender(String name, GenesysLoginEmulator e, TestClock clock) {
                 if (name.equals(Contender.LIBRARY)) {
                   return sc.library(e, Scenarios.SECRET, clock);
                 }
@@ -356,9 +357,9 @@ public final class BenchmarkSuite {
               }
 
               @Override
-              public Disposable before(GenesysLoginEmulator e, ShiftableClock clock, WebClient api) {
+              public Disposable before(GenesysLoginEmulator e, TestClock clock, WebClient api) {
                 Scenarios.warm(api);
-                clock.advance(Duration.ofSeconds(59));
+                clock.jump(Duration.ofSeconds(59));
                 e.outage(Duration.ofSeconds(8));
                 return Scenarios.nothing();
               }
@@ -389,12 +390,12 @@ public final class BenchmarkSuite {
             List.of(Contender.LIBRARY, Contender.PEER, peerWithHandler),
             new Scenarios.Setup() {
               @Override
-              public GenesysLoginEmulator emulator(ShiftableClock clock) {
+              public GenesysLoginEmulator emulator(TestClock clock) {
                 return Scenarios.emulator(Duration.ofHours(24), clock);
               }
 
               @Override
-              public Contender contender(String name, GenesysLoginEmulator e, ShiftableClock clock) {
+              public Contender contender(String name, GenesysLoginEmulator e, TestClock clock) {
                 if (name.equals(Contender.LIBRARY)) {
                   return sc.library(e, Scenarios.SECRET, clock);
                 }
@@ -404,7 +405,7 @@ public final class BenchmarkSuite {
               }
 
               @Override
-              public Disposable before(GenesysLoginEmulator e, ShiftableClock clock, WebClient api) {
+              public Disposable before(GenesysLoginEmulator e, TestClock clock, WebClient api) {
                 Scenarios.warm(api);
                 return Scenarios.after(Duration.ofSeconds(1), e::revokeAllTokens);
               }
@@ -435,19 +436,19 @@ public final class BenchmarkSuite {
             List.of(Contender.LIBRARY, Contender.PEER),
             new Scenarios.Setup() {
               @Override
-              public GenesysLoginEmulator emulator(ShiftableClock clock) {
+              public GenesysLoginEmulator emulator(TestClock clock) {
                 return Scenarios.emulator(Duration.ofHours(24), clock);
               }
 
               @Override
-              public Contender contender(String name, GenesysLoginEmulator e, ShiftableClock clock) {
+              public Contender contender(String name, GenesysLoginEmulator e, TestClock clock) {
                 return name.equals(Contender.LIBRARY)
                     ? sc.library(e, "wrong-secret", clock)
                     : sc.peer(e, "wrong-secret", new Peer.Options());
               }
 
               @Override
-              public Disposable before(GenesysLoginEmulator e, ShiftableClock clock, WebClient api) {
+              public Disposable before(GenesysLoginEmulator e, TestClock clock, WebClient api) {
                 return Scenarios.nothing();
               }
             },

@@ -1,5 +1,6 @@
 package io.github.genesystokens.bench;
 
+import io.github.genesystokens.TestClock;
 import io.github.genesystokens.emulator.Fault;
 import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import java.time.Clock;
@@ -254,7 +255,7 @@ final class Scenarios implements AutoCloseable {
       int maxCalls) {
     List<Row> rows = new ArrayList<>();
     for (String name : names) {
-      ShiftableClock clock = new ShiftableClock();
+      TestClock clock = TestClock.system();
       try (GenesysLoginEmulator emulator = setup.emulator(clock)) {
         log(scenario + " / " + name);
         Contender contender = setup.contender(name, emulator, clock);
@@ -285,12 +286,12 @@ final class Scenarios implements AutoCloseable {
 
   /** How one closed-loop scenario builds its emulator and contenders and what it does first. */
   interface Setup {
-    GenesysLoginEmulator emulator(ShiftableClock clock);
+    GenesysLoginEmulator emulator(TestClock clock);
 
-    Contender contender(String name, GenesysLoginEmulator emulator, ShiftableClock clock);
+    Contender contender(String name, GenesysLoginEmulator emulator, TestClock clock);
 
     /** Runs just before the load starts; returns what to cancel afterwards. */
-    Disposable before(GenesysLoginEmulator emulator, ShiftableClock clock, WebClient api);
+    Disposable before(GenesysLoginEmulator emulator, TestClock clock, WebClient api);
   }
 
   /** A herd of API calls on a cold cache with faults queued on the token endpoint. */

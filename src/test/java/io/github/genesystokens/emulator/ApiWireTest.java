@@ -3,9 +3,9 @@ package io.github.genesystokens.emulator;
 import static io.github.genesystokens.emulator.EmulatorHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.genesystokens.TestClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class ApiWireTest {
   private static final String BAD_CREDENTIALS =
       "{\"message\":\"Invalid login credentials.\",\"code\":\"bad.credentials\",\"status\":401}";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final TestClock clock = TestClock.stoppedAt(TestClock.ORIGIN);
   private GenesysLoginEmulator emulator;
   private EmulatorHttp http;
 
@@ -89,10 +89,10 @@ class ApiWireTest {
     start(GenesysLoginEmulator.builder().tokenLifetime(Duration.ofSeconds(300)));
     String token = http.newToken();
 
-    clock.advance(Duration.ofSeconds(299));
+    clock.jump(Duration.ofSeconds(299));
     assertThat(http.request("GET", "/api/v2/users/me", token).statusCode()).isEqualTo(200);
 
-    clock.advance(Duration.ofSeconds(1));
+    clock.jump(Duration.ofSeconds(1));
     HttpResponse<String> expired = http.request("GET", "/api/v2/users/me", token);
     assertThat(expired.statusCode()).isEqualTo(401);
     assertThat(expired.body()).isEqualTo(BAD_CREDENTIALS);
@@ -131,7 +131,7 @@ class ApiWireTest {
     for (int i = 0; i < 3; i++) {
       assertThat(http.request("GET", "/api/v2/users/me", token).statusCode()).isEqualTo(200);
     }
-    clock.advance(Duration.ofSeconds(20));
+    clock.jump(Duration.ofSeconds(20));
 
     HttpResponse<String> limited = http.request("GET", "/api/v2/users/me", token);
 
@@ -146,7 +146,7 @@ class ApiWireTest {
     String otherToken = http.newToken();
     assertThat(http.request("GET", "/api/v2/users/me", otherToken).statusCode()).isEqualTo(200);
 
-    clock.advance(Duration.ofSeconds(40));
+    clock.jump(Duration.ofSeconds(40));
     assertThat(http.request("GET", "/api/v2/users/me", token).statusCode()).isEqualTo(200);
   }
 

@@ -4,18 +4,18 @@ import static io.github.genesystokens.emulator.EmulatorHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.genesystokens.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /oauth/token} against the facts of {@code genesys-oauth.md}. */
 class TokenEndpointWireTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final TestClock clock = TestClock.stoppedAt(TestClock.ORIGIN);
   private GenesysLoginEmulator emulator;
   private EmulatorHttp http;
 
@@ -180,7 +180,7 @@ class TokenEndpointWireTest {
     assertThat(body.get("error_description").asText()).startsWith("rate limit exceeded;");
     assertThat(throttled.headers().firstValue("Retry-After")).isEmpty();
 
-    clock.advance(Duration.ofSeconds(10));
+    clock.jump(Duration.ofSeconds(10));
     assertThat(http.newToken()).isNotBlank();
     assertThat(emulator.tokensIssued()).isEqualTo(3);
     assertThat(emulator.tokenRequests()).isEqualTo(4);
