@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Stands in for the token request in cache tests: each fetch counts, takes {@code latency} of
@@ -15,6 +16,7 @@ import reactor.core.publisher.Mono;
 final class FakeTokenEndpoint implements Supplier<Mono<IssuedToken>> {
 
   private final Clock clock;
+  private final Scheduler scheduler;
   private final AtomicInteger fetches = new AtomicInteger();
   private final AtomicInteger cancelled = new AtomicInteger();
   private final Deque<Throwable> scriptedFailures = new ArrayDeque<>();
@@ -22,8 +24,10 @@ final class FakeTokenEndpoint implements Supplier<Mono<IssuedToken>> {
   private volatile Duration latency = Duration.ofMillis(100);
   private volatile Throwable failAlways;
 
-  FakeTokenEndpoint(Clock clock) {
+  /** @param scheduler where the latency elapses: the test's virtual time, never a global swap */
+  FakeTokenEndpoint(Clock clock, Scheduler scheduler) {
     this.clock = clock;
+    this.scheduler = scheduler;
   }
 
   FakeTokenEndpoint lifetime(Duration lifetime) {
@@ -79,7 +83,7 @@ final class FakeTokenEndpoint implements Supplier<Mono<IssuedToken>> {
                               new AccessToken(
                                   "token-" + n, "bearer", requestedAt.plus(lifetime)),
                               requestedAt));
-          return Mono.delay(latency).then(outcome).doOnCancel(cancelled::incrementAndGet);
+          return Mono.delay(latency, scheduler).then(outcome).doOnCancel(cancelled::incrementAndGet);
         });
   }
 

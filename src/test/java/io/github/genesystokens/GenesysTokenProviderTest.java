@@ -31,7 +31,6 @@ class GenesysTokenProviderTest {
   @AfterEach
   void stop() {
     server.close();
-    VirtualTimeScheduler.reset();
   }
 
   private GenesysTokenProvider.Builder builder() {
@@ -160,11 +159,11 @@ class GenesysTokenProviderTest {
   @Test
   void theTimerRefreshesOverTheWireAtTheStalePointWhileCallersGetTheOldTokenAtOnce()
       throws Exception {
-    VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+    VirtualTimeScheduler time = VirtualTimeScheduler.create();
     TestClock clock = TestClock.following(time);
     server.enqueue(token("tok-1", 3600));
     server.enqueue(token("tok-2", 3600));
-    try (TokenProvider provider = builder().clock(clock).build()) {
+    try (TokenProvider provider = builder().clock(clock).scheduler(time).build()) {
       StepVerifier.create(provider.token())
           .assertNext(t -> assertThat(t.value()).isEqualTo("tok-1"))
           .verifyComplete();
