@@ -45,7 +45,7 @@ class ReactorCacheOperatorsTest {
   private static final TokenException DOWN = FakeTokenEndpoint.transientFailure("login down");
 
   private VirtualTimeScheduler time;
-  private VirtualClock clock;
+  private TestClock clock;
   private FakeTokenEndpoint endpoint;
   private TokenCache library;
 
@@ -55,17 +55,15 @@ class ReactorCacheOperatorsTest {
   @BeforeEach
   void virtualTime() {
     time = VirtualTimeScheduler.create();
-    VirtualTimeScheduler.getOrSet(time); // FakeTokenEndpoint's latency is a Mono.delay
-    clock = new VirtualClock(time);
-    endpoint = new FakeTokenEndpoint(clock);
+    clock = TestClock.following(time);
+    endpoint = new FakeTokenEndpoint(clock, time);
   }
 
   @AfterEach
-  void realTime() {
+  void closeTheLibrary() {
     if (library != null) {
       library.close();
     }
-    VirtualTimeScheduler.reset();
   }
 
   // The candidates.
