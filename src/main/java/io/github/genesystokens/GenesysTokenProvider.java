@@ -97,7 +97,10 @@ public final class GenesysTokenProvider implements TokenProvider {
    */
   public static final class Builder {
 
-    /** Five minutes: the margin of the Azure SDK and of google-auth, ample for a 24 h token. */
+    /**
+     * Five minutes: the margin of the Azure SDK's token cache (google-auth refreshes 3 min 45 s
+     * before expiry and treats the last 3 min as expired); ample for a 24 h token.
+     */
     static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(5);
     /** Sixty seconds, as the Genesys Go SDK: covers clock skew and the latency of the call. */
     static final Duration DEFAULT_EXPIRY_SKEW = Duration.ofSeconds(60);
