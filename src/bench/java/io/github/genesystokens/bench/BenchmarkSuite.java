@@ -13,8 +13,8 @@ import org.openjdk.jmh.runner.RunnerException;
 /**
  * Runs every benchmark of issue 5 and writes {@code docs/benchmarks.md}: JMH on the hot path
  * ({@link HotPathRun}), then the load scenarios and the scaling herd against the emulator ({@link
- * LoadRun}), this library beside Spring Security's reactive OAuth2 client; {@link Judge} judges
- * the targets and {@link Report} writes the page. Run by {@code mvn -B -Pbench verify}.
+ * LoadRun}), this library beside Spring Security's reactive OAuth2 client; {@link Judge} judges the
+ * targets and {@link Report} writes the page. Run by {@code mvn -B -Pbench verify}.
  */
 public final class BenchmarkSuite {
 

@@ -15,7 +15,9 @@ final class Format {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
   }
 
-  /** {@link String#format} with {@link Locale#ROOT}, so the report reads the same on any machine. */
+  /**
+   * {@link String#format} with {@link Locale#ROOT}, so the report reads the same on any machine.
+   */
   static String of(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }

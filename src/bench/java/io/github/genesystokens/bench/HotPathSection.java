@@ -27,11 +27,20 @@ final class HotPathSection {
   static {
     label(TOKEN_FLOOR, "`Mono.just(token)` subscribed (floor)", TOKEN_FLOOR);
     label("tokenLibrary", "this library: `provider.token()` subscribed", TOKEN_FLOOR);
-    label("tokenPeer", "Spring Security: `manager.authorize(request)` subscribed (cached)", TOKEN_FLOOR);
-    label("clockInstant", "reference: `Clock.systemUTC().instant()`, which `token()` reads per call", TOKEN_FLOOR);
+    label(
+        "tokenPeer",
+        "Spring Security: `manager.authorize(request)` subscribed (cached)",
+        TOKEN_FLOOR);
+    label(
+        "clockInstant",
+        "reference: `Clock.systemUTC().instant()`, which `token()` reads per call",
+        TOKEN_FLOOR);
     label(FILTER_FLOOR, "filter setting a constant `Authorization` header (floor)", FILTER_FLOOR);
     label("filterLibrary", "this library: `BearerTokenFilter.filter(...)`", FILTER_FLOOR);
-    label("filterPeer", "Spring Security: `ServerOAuth2AuthorizedClientExchangeFilterFunction`", FILTER_FLOOR);
+    label(
+        "filterPeer",
+        "Spring Security: `ServerOAuth2AuthorizedClientExchangeFilterFunction`",
+        FILTER_FLOOR);
   }
 
   private static void label(String benchmark, String what, String floor) {
@@ -89,7 +98,8 @@ final class HotPathSection {
       return "| " + benchmark + " | " + what + " | missing | | | |\n";
     }
     // A benchmark without a floor that ran still shows its own numbers.
-    String nanosRatio = floor == null ? "-" : Format.of("%.2fx", r.nanosPerOp() / floor.nanosPerOp());
+    String nanosRatio =
+        floor == null ? "-" : Format.of("%.2fx", r.nanosPerOp() / floor.nanosPerOp());
     String bytesRatio =
         floor == null
             ? "-"

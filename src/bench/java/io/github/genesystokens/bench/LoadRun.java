@@ -20,8 +20,10 @@ final class LoadRun {
 
   /** Rounds of the repeated scenarios (cold herd, steady state, scaling); the median is kept. */
   static final int ROUNDS = 3;
+
   /** Calls in flight in every closed-loop scenario. */
   static final int CONCURRENCY = 16;
+
   /** The herd sizes of the scaling scenario. */
   static final int[] SCALING_HERDS = {10, 100, 1_000, 10_000};
 
@@ -90,7 +92,15 @@ final class LoadRun {
     }
 
     return new LoadResults(
-        coldHerd, steady, expiry, throttle, retryAfter, outage, revoked, wrongSecret, scaling,
+        coldHerd,
+        steady,
+        expiry,
+        throttle,
+        retryAfter,
+        outage,
+        revoked,
+        wrongSecret,
+        scaling,
         errors(sc));
   }
 

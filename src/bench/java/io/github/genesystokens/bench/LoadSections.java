@@ -17,11 +17,11 @@ final class LoadSections {
     s.append(
         "Each row: token requests the emulator received, API calls made, calls that failed (an"
             + " error or a final non-2xx status), 401s the API answered (counted on the wire, below"
-            + " the authentication filter, so a 401 the filter recovered from is still counted), and"
-            + " the latency of a whole call as the caller saw it. *Max auth wait* is the longest"
-            + " time one call spent inside the authentication filter before its request reached the"
-            + " wire, i.e. waiting for a token (stamped by a filter outside it and read by one"
-            + " inside it; the replay after a 401 counts from the call's start).\n\n");
+            + " the authentication filter, so a 401 the filter recovered from is still counted),"
+            + " and the latency of a whole call as the caller saw it. *Max auth wait* is the"
+            + " longest time one call spent inside the authentication filter before its request"
+            + " reached the wire, i.e. waiting for a token (stamped by a filter outside it and read"
+            + " by one inside it; the replay after a 401 counts from the call's start).\n\n");
 
     s.append("### Cold herd: 1000 concurrent calls, token endpoint latency 100 ms\n\n");
     s.append(
@@ -35,9 +35,9 @@ final class LoadSections {
             + " callers send their API calls in the same instant, all with the one token, while the"
             + " peer's callers, which request up to one token each, send theirs as their own tokens"
             + " arrive; the emulator answers both on the same two cores, so the burst queues there."
-            + " Token requests are the login service's cost; latency after the token is the"
-            + " API's. A call that is subscribed after a token is already cached pays only the API's"
-            + " 100 ms, which is how a p50 can fall below 200 ms where subscribing the herd takes"
+            + " Token requests are the login service's cost; latency after the token is the API's."
+            + " A call that is subscribed after a token is already cached pays only the API's 100"
+            + " ms, which is how a p50 can fall below 200 ms where subscribing the herd takes"
             + " longer than one token request.\n\n");
 
     s.append("### Steady state: throughput with a cached token\n\n");
@@ -48,15 +48,27 @@ final class LoadSections {
             + ROUNDS
             + " rounds after a 1 s warm-up each; the ratio is the contender's throughput over the"
             + " static header's in the same round (median of the rounds). Client and emulator share"
-            + " the 2 cores, so the ratio measures the client's overhead within a loopback call.\n\n");
-    s.append("| contender | calls/s | ratio to static header | token requests | calls | failed | 401s seen | p50 ms | p99 ms | max ms |\n");
+            + " the 2 cores, so the ratio measures the client's overhead within a loopback"
+            + " call.\n\n");
+    s.append(
+        "| contender | calls/s | ratio to static header | token requests | calls | failed | 401s"
+            + " seen | p50 ms | p99 ms | max ms |\n");
     s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Scenarios.Steady st : r.steady()) {
       Row row = st.row();
       s.append(
           Format.of(
               "| %s | %.0f | %.3f | %s | %s | %s | %s | %.2f | %.2f | %.2f |\n",
-              row.contender(), st.throughput(), st.ratio(), count(row.tokenRequests()), count(row.calls()), count(row.failed()), count(row.unauthorized()), row.p50Millis(), row.p99Millis(), row.maxMillis()));
+              row.contender(),
+              st.throughput(),
+              st.ratio(),
+              count(row.tokenRequests()),
+              count(row.calls()),
+              count(row.failed()),
+              count(row.unauthorized()),
+              row.p50Millis(),
+              row.p99Millis(),
+              row.maxMillis()));
     }
     s.append('\n');
 
@@ -110,11 +122,11 @@ final class LoadSections {
 
     s.append("### Wrong secret under load: 5 s of calls\n\n");
     s.append(
-        "The client's secret is wrong (`invalid_client`, \"authentication failed\", HTTP 401 from the"
-            + " token endpoint); 5 s of closed-loop load at concurrency "
+        "The client's secret is wrong (`invalid_client`, \"authentication failed\", HTTP 401 from"
+            + " the token endpoint); 5 s of closed-loop load at concurrency "
             + CONCURRENCY
-            + ", at most 3 000 000 calls. Every call fails, as it must; the question is how hard the"
-            + " login service is hit. This library's failure cooldown is 5 s (its default). One"
+            + ", at most 3 000 000 calls. Every call fails, as it must; the question is how hard"
+            + " the login service is hit. This library's failure cooldown is 5 s (its default). One"
             + " run each.\n\n");
     s.append(table(r.wrongSecret()));
     return s.toString();

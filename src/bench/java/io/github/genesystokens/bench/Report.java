@@ -30,38 +30,44 @@ final class Report {
   }
 
   private static String machine(ZonedDateTime generated) {
-    return "## Machine and run\n\n"
-        + "| | |\n|---|---|\n"
-        + "| date (UTC) | " + generated.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + " |\n"
-        + "| CPUs (`nproc`) | " + Machine.cpus() + " |\n"
-        + "| CPU model | " + Machine.cpuModel() + " |\n"
-        + "| memory | " + Machine.memory() + " |\n"
-        + "| OS | " + Machine.os() + " |\n"
-        + "| JVM | " + Machine.jvm() + " |\n"
-        + "| versions | " + Machine.versions() + " |\n\n";
+    StringBuilder s = new StringBuilder("## Machine and run\n\n| | |\n|---|---|\n");
+    line(s, "date (UTC)", generated.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+    line(s, "CPUs (`nproc`)", Machine.cpus());
+    line(s, "CPU model", Machine.cpuModel());
+    line(s, "memory", Machine.memory());
+    line(s, "OS", Machine.os());
+    line(s, "JVM", Machine.jvm());
+    line(s, "versions", Machine.versions());
+    return s.append('\n').toString();
+  }
+
+  private static void line(StringBuilder s, String what, Object value) {
+    s.append("| ").append(what).append(" | ").append(value).append(" |\n");
   }
 
   private static String method() {
     return "## Method\n\n"
         + "- **Contenders.** *This library*: `GenesysTokenProvider` with its defaults and"
         + " `BearerTokenFilter.of(provider)`. *Spring Security* (the peer,"
-        + " `spring-security-oauth2-client`): `AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager`"
-        + " over an in-memory registration and `InMemoryReactiveOAuth2AuthorizedClientService`, with"
-        + " its default client-credentials provider, behind"
-        + " `ServerOAuth2AuthorizedClientExchangeFilterFunction(manager)`. Departures from the peer's"
-        + " defaults are stated per scenario. *Naive*: a filter that requests a new token before"
-        + " every call, for calibration. *Static header*: a constant, valid `Authorization`"
-        + " header, the floor.\n"
-        + "- **Same transport for all.** In the load scenarios every contender's API calls and"
-        + " token requests go through Reactor Netty pools of 512 connections with an unbounded"
-        + " pending queue (the peer's token client is given a `WebClient` on that pool), so that"
-        + " no result is an artefact of a default pool limit (Reactor Netty's default pool would"
-        + " refuse most of a 1000-caller herd). The API client is a real `WebClient`.\n"
-        + "- **The emulator** (`GenesysLoginEmulator`) runs in the same JVM on 127.0.0.1, a fresh"
-        + " one per scenario and round, with no API rate limit; it shares the 2 cores with the"
-        + " client.\n"
-        + "- **Bounded.** Every run stops at its deadline or call budget, every call times out"
-        + " after "
+        + " `spring-security-oauth2-client`):"
+        + " `AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager` over an in-memory"
+        + " registration and `InMemoryReactiveOAuth2AuthorizedClientService`, with its"
+        + " default client-credentials provider, behind"
+        + " `ServerOAuth2AuthorizedClientExchangeFilterFunction(manager)`. Departures from"
+        + " the peer's defaults are stated per scenario. *Naive*: a filter that requests a"
+        + " new token before every call, for calibration. *Static header*: a constant, valid"
+        + " `Authorization` header, the floor.\n"
+        + "- **Same transport for all.** In the load scenarios every contender's API calls"
+        + " and token requests go through Reactor Netty pools of 512 connections with an"
+        + " unbounded pending queue (the peer's token client is given a `WebClient` on that"
+        + " pool), so that no result is an artefact of a default pool limit (Reactor Netty's"
+        + " default pool would refuse most of a 1000-caller herd). The API client is a real"
+        + " `WebClient`.\n"
+        + "- **The emulator** (`GenesysLoginEmulator`) runs in the same JVM on 127.0.0.1, a"
+        + " fresh one per scenario and round, with no API rate limit; it shares the 2 cores"
+        + " with the client.\n"
+        + "- **Bounded.** Every run stops at its deadline or call budget, every call times"
+        + " out after "
         + Load.CALL_TIMEOUT.toSeconds()
         + " s, and the suite exits by itself.\n"
         + "- **Repeats.** JMH: median of 5 iterations. Cold herd, steady state and scaling:"
