@@ -26,6 +26,8 @@ final class Contender {
 
   static final String LIBRARY = "this library";
   static final String PEER = "Spring Security";
+  /** The peer with the failure handler its javadoc recommends, run in the revoked-token scenario. */
+  static final String PEER_WITH_401_HANDLER = PEER + " + 401 handler";
   static final String NAIVE = "naive (token per call)";
   static final String STATIC = "static header";
 

@@ -8,6 +8,28 @@ import java.util.List;
 /** What the report says about the machine and the versions measured. */
 final class Machine {
 
+  /** The processors this JVM may use, which is what {@code nproc} prints. */
+  static int cpus() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  static String os() {
+    return System.getProperty("os.name")
+        + ' '
+        + System.getProperty("os.version")
+        + ' '
+        + System.getProperty("os.arch");
+  }
+
+  static String jvm() {
+    return System.getProperty("java.vm.name")
+        + ' '
+        + System.getProperty("java.runtime.version")
+        + " ("
+        + System.getProperty("java.vm.vendor")
+        + ")";
+  }
+
   static String cpuModel() {
     for (String line : lines("/proc/cpuinfo")) {
       if (line.startsWith("model name")) {

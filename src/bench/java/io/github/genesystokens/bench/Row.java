@@ -49,6 +49,16 @@ record Row(
         med(rounds, Row::maxAuthWaitMillis));
   }
 
+  /** The row of the named contender; a scenario that lost one is a bug of the harness. */
+  static Row find(List<Row> rows, String contender) {
+    for (Row r : rows) {
+      if (r.contender().equals(contender)) {
+        return r;
+      }
+    }
+    throw new IllegalStateException("no row for " + contender);
+  }
+
   private static double med(List<Row> rounds, ToDoubleFunction<Row> column) {
     List<Double> values = new ArrayList<>();
     for (Row r : rounds) {

@@ -18,7 +18,9 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The load scenarios: a real {@code WebClient} (Reactor Netty) against the emulator on 127.0.0.1,
- * one fresh emulator and fresh contenders per scenario and round.
+ * one fresh emulator and fresh contenders per scenario and round, except the steady state, whose
+ * contenders take turns on one emulator (the ratio compares each with the static header of the
+ * same round).
  */
 final class Scenarios implements AutoCloseable {
 
@@ -126,7 +128,7 @@ final class Scenarios implements AutoCloseable {
                   Load.Stats.of(samples, System.nanoTime() - start),
                   wait.maxMillis()));
           contender.close();
-          release(emulator);
+        release(emulator);
         }
       }
       rows.add(Row.median(perRound));
@@ -168,7 +170,7 @@ final class Scenarios implements AutoCloseable {
               Row.of(
                   which, emulator.tokenRequests(), 0, Load.Stats.of(samples, System.nanoTime() - start)));
           contender.close();
-          release(emulator);
+        release(emulator);
         }
       }
       rows.add(Row.median(perRound));
@@ -278,7 +280,7 @@ final class Scenarios implements AutoCloseable {
                 wait.maxMillis()));
         during.dispose();
         contender.close();
-          release(emulator);
+        release(emulator);
       }
     }
     return rows;
@@ -315,7 +317,7 @@ final class Scenarios implements AutoCloseable {
                 Load.Stats.of(samples, System.nanoTime() - start),
                 wait.maxMillis()));
         contender.close();
-          release(emulator);
+        release(emulator);
       }
     }
     return rows;
