@@ -117,9 +117,10 @@ final class TokenEndpoint {
     int status = response.status().code();
     String contentType = header(headers, HttpHeaderNames.CONTENT_TYPE.toString());
     String retryAfter = header(headers, "Retry-After");
-    String correlationId = header(headers, "Genesys-Correlation-Id");
+    // The real service sends ININ-Correlation-Id (docs/genesys-login.md, "Correlation ids").
+    String correlationId = header(headers, "ININ-Correlation-Id");
     if (correlationId == null) {
-      correlationId = header(headers, "ININ-Correlation-Id");
+      correlationId = header(headers, "Genesys-Correlation-Id");
     }
     String correlation = correlationId;
     long declared = headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
