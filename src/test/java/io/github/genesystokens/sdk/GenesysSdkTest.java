@@ -17,7 +17,10 @@ import com.mypurecloud.sdk.v2.connector.ApiClientConnectorProperties;
 import com.mypurecloud.sdk.v2.connector.ApiClientConnectorProperty;
 import com.mypurecloud.sdk.v2.connector.ApiClientConnectorRequest;
 import com.mypurecloud.sdk.v2.connector.ApiClientConnectorResponse;
+import com.mypurecloud.sdk.v2.model.Organization;
 import com.mypurecloud.sdk.v2.model.UserMe;
+import io.github.genesystokens.AccessToken;
+import io.github.genesystokens.BlockingTokens;
 import io.github.genesystokens.GenesysTokenProvider;
 import io.github.genesystokens.Poll;
 import io.github.genesystokens.TokenEndpointException;
@@ -395,6 +398,46 @@ class GenesysSdkTest {
     // The one token request is the SDK's own; the provider was never asked.
     assertThat(emulator.tokenRequests()).isEqualTo(1);
     assertThat(emulator.apiRequests()).isZero();
+  }
+
+  @Test
+  void theManualRecipeRecoversFromARevokedTokenWithTheSdksRefreshOff() throws Exception {
+    start(GenesysLoginEmulator.builder().client(ID, SECRET));
+    TokenProvider tokens = provider(SECRET);
+    ApiClient apiClient =
+        ApiClient.Builder.standard()
+            .withBasePath(emulator.baseUri().toString())
+            .withShouldRefreshAccessToken(false)
+            .build();
+    toClose.add(apiClient);
+    OrganizationApi organizations = new OrganizationApi(apiClient);
+    manualRecipe(tokens, apiClient, organizations);
+    emulator.revokeAllTokens();
+
+    long start = System.nanoTime();
+    Organization org = manualRecipe(tokens, apiClient, organizations);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(org.getName()).isEqualTo("Genesys login emulator");
+    assertThat(took).isLessThan(Duration.ofSeconds(1));
+    assertThat(emulator.tokenRequests()).isEqualTo(2);
+    assertThat(emulator.apiRequests()).isEqualTo(3);
+  }
+
+  /** docs/integrations.md, "Without the connector", as written there. */
+  private static Organization manualRecipe(
+      TokenProvider tokens, ApiClient apiClient, OrganizationApi organizations)
+      throws IOException, ApiException {
+    AccessToken token = BlockingTokens.token(tokens, Duration.ofSeconds(15));
+    apiClient.setAccessToken(token.value());
+    try {
+      return organizations.getOrganizationsMe();
+    } catch (ApiException e) {
+      if (e.getStatusCode() != 401) throw e;
+      tokens.invalidate(token);
+      apiClient.setAccessToken(BlockingTokens.accessToken(tokens, Duration.ofSeconds(15)));
+      return organizations.getOrganizationsMe();
+    }
   }
 
   @Test
