@@ -36,8 +36,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <ul>
  *   <li>{@code POST /oauth/token}: the client-credentials grant with {@code Authorization: Basic}
- *       checked against the registered clients; {@code invalid_client} (HTTP 400 unless {@link Builder#invalidClientStatus(int)} says 401) "client not found" for an
- *       unknown id and "authentication failed" for a wrong secret; the reply {@code
+ *       checked against the registered clients; {@code invalid_client} (HTTP 400 unless {@link
+ *       Builder#invalidClientStatus(int)} says 401) "client not found" for an unknown id and
+ *       "authentication failed" for a wrong secret; the reply {@code
  *       {"access_token":"...","token_type":"bearer","expires_in":...}} with the client's lifetime;
  *       the Genesys throttle (HTTP 400 {@code invalid_request}, "rate limit exceeded; ...") when a
  *       client mints faster than {@link Builder#tokenRateLimit(int, Duration)} allows.

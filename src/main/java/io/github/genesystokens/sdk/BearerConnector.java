@@ -83,11 +83,7 @@ final class BearerConnector implements ApiClientConnector {
     return future;
   }
 
-  /**
-   * Takes a token without waiting for it and sends the request with it. The token may arrive on a
-   * Reactor event loop (when it had to be fetched); the delegate is then called from
-   * {@code boundedElastic}, as a transport whose async call runs inline would block that loop.
-   */
+  /** Takes a token without waiting for it and sends the request with it. */
   private void sendAsync(
       ApiClientConnectorRequest request,
       boolean mayReplay,
@@ -96,24 +92,31 @@ final class BearerConnector implements ApiClientConnector {
         .token()
         .single()
         .subscribe(
-            token -> {
-              Runnable send =
-                  () -> {
-                    AsyncApiCallback<ApiClientConnectorResponse> answer =
-                        mayReplay ? replayOn401(request, token, done) : done;
-                    try {
-                      delegate.invokeAsync(new BearerRequest(request, token), answer);
-                    } catch (RuntimeException e) {
-                      done.onFailed(e);
-                    }
-                  };
-              if (Schedulers.isInNonBlockingThread()) {
-                Schedulers.boundedElastic().schedule(send);
-              } else {
-                send.run();
-              }
-            },
-            failure -> done.onFailed(noToken(failure)));
+            token ->
+                offEventLoop(
+                    () -> {
+                      AsyncApiCallback<ApiClientConnectorResponse> answer =
+                          mayReplay ? replayOn401(request, token, done) : done;
+                      try {
+                        delegate.invokeAsync(new BearerRequest(request, token), answer);
+                      } catch (RuntimeException e) {
+                        done.onFailed(e);
+                      }
+                    }),
+            failure -> offEventLoop(() -> done.onFailed(noToken(failure))));
+  }
+
+  /**
+   * Runs {@code work} here, or on {@code boundedElastic} when here is a Reactor non-blocking thread:
+   * a token that had to be fetched arrives on an event loop, and neither a transport whose async
+   * call runs inline nor the caller's callback may block that loop.
+   */
+  private static void offEventLoop(Runnable work) {
+    if (Schedulers.isInNonBlockingThread()) {
+      Schedulers.boundedElastic().schedule(work);
+    } else {
+      work.run();
+    }
   }
 
   private AsyncApiCallback<ApiClientConnectorResponse> replayOn401(

@@ -533,16 +533,30 @@ class GenesysSdkTest {
     return calls;
   }
 
+  /** Completes {@code result}; fails it if the SDK calls back on a Reactor event loop. */
   private static AsyncApiCallback<UserMe> callback(CompletableFuture<UserMe> result) {
     return new AsyncApiCallback<>() {
       @Override
       public void onCompleted(UserMe me) {
-        result.complete(me);
+        if (!onEventLoop()) {
+          result.complete(me);
+        }
       }
 
       @Override
       public void onFailed(Throwable failure) {
-        result.completeExceptionally(failure);
+        if (!onEventLoop()) {
+          result.completeExceptionally(failure);
+        }
+      }
+
+      private boolean onEventLoop() {
+        if (Schedulers.isInNonBlockingThread()) {
+          result.completeExceptionally(
+              new AssertionError("callback on " + Thread.currentThread().getName()));
+          return true;
+        }
+        return false;
       }
     };
   }
