@@ -69,7 +69,9 @@ final class RetryRules {
     }
   }
 
-  /** Genesys throttles token creation with HTTP 400, not 429 ({@code genesys-oauth.md}). */
+  /**
+   * Genesys throttles token creation with HTTP 400, not 429 (docs/genesys-login.md, "Throttling").
+   */
   static boolean isGenesysThrottle(String error, String description) {
     return "invalid_request".equals(error)
         && description != null

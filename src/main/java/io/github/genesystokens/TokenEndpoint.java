@@ -25,7 +25,7 @@ import reactor.netty.http.client.HttpClientResponse;
 /**
  * The token request on the wire: one client-credentials POST and the reading of its reply.
  *
- * <p>The request is the one the Genesys SDKs send ({@code genesys-oauth.md}, "The token request"):
+ * <p>The request is the one the Genesys SDKs send (docs/genesys-login.md, "The token request"):
  * {@code Authorization: Basic base64(UTF-8(id + ":" + secret))} with neither part URL-encoded, a
  * form body {@code grant_type=client_credentials}, {@code scope} only when scopes are configured.
  * The reply is read up to {@link #MAX_REPLY_BYTES}; the whole exchange, from connecting to the last
@@ -117,9 +117,10 @@ final class TokenEndpoint {
     int status = response.status().code();
     String contentType = header(headers, HttpHeaderNames.CONTENT_TYPE.toString());
     String retryAfter = header(headers, "Retry-After");
-    String correlationId = header(headers, "Genesys-Correlation-Id");
+    // The real service sends ININ-Correlation-Id (docs/genesys-login.md, "Correlation ids").
+    String correlationId = header(headers, "ININ-Correlation-Id");
     if (correlationId == null) {
-      correlationId = header(headers, "ININ-Correlation-Id");
+      correlationId = header(headers, "Genesys-Correlation-Id");
     }
     String correlation = correlationId;
     long declared = headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1);

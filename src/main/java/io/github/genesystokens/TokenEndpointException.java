@@ -29,7 +29,7 @@ public class TokenEndpointException extends TokenException {
    * @param errorDescription the {@code error_description} (or Genesys {@code description}), or
    *     {@code null}
    * @param retryAfter the wait the server asked for with {@code Retry-After}, or {@code null}
-   * @param correlationId the {@code Genesys-Correlation-Id} (or {@code ININ-Correlation-Id}) of the
+   * @param correlationId the {@code ININ-Correlation-Id} (or {@code Genesys-Correlation-Id}) of the
    *     reply, or {@code null}
    * @param retryable whether trying again later may succeed
    */
@@ -89,7 +89,7 @@ public class TokenEndpointException extends TokenException {
   /**
    * The Genesys correlation id of the reply, which Genesys support asks for.
    *
-   * @return the {@code Genesys-Correlation-Id}, else the {@code ININ-Correlation-Id}, or
+   * @return the {@code ININ-Correlation-Id}, else the {@code Genesys-Correlation-Id}, or
    *     {@code null} when the reply had neither
    */
   public String correlationId() {

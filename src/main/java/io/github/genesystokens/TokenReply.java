@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * <p>Success is {@code {"access_token":"...","token_type":"bearer","expires_in":86400}}; errors use
  * the OAuth shape, where Genesys puts the description in both {@code error_description} and {@code
- * description} ({@code genesys-oauth.md}, "The reply").
+ * description} (docs/genesys-login.md, "The reply").
  */
 final class TokenReply {
 

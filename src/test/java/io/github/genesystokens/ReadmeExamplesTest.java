@@ -2,6 +2,11 @@ package io.github.genesystokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mypurecloud.sdk.v2.ApiClient;
+import com.mypurecloud.sdk.v2.ApiException;
+import com.mypurecloud.sdk.v2.api.OrganizationApi;
+import com.mypurecloud.sdk.v2.model.Organization;
+import io.github.genesystokens.sdk.GenesysSdk;
 import io.github.genesystokens.webclient.BearerTokenFilter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +51,17 @@ class ReadmeExamplesTest {
 
     Mono<String> org = api.get().uri("/api/v2/organizations/me")
         .retrieve().bodyToMono(String.class);
+    // README-END
+  }
+
+  @SuppressWarnings("unused")
+  private static void sdkRecipe(TokenProvider tokens) throws IOException, ApiException {
+    // README-BEGIN
+    ApiClient apiClient = GenesysSdk.apiClientBuilder(tokens)
+        .withBasePath(GenesysRegion.EU_CENTRAL_1.apiBaseUri().toString())
+        .build();
+
+    Organization org = new OrganizationApi(apiClient).getOrganizationsMe();
     // README-END
   }
 

@@ -82,7 +82,7 @@ class TokenEndpointTest {
     RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
     assertThat(request.getMethod()).isEqualTo("POST");
     assertThat(request.getTarget()).isEqualTo("/oauth/token");
-    // Base64 of the UTF-8 bytes of id:secret, neither part URL-encoded (genesys-oauth.md).
+    // Base64 of the UTF-8 bytes of id:secret, neither part URL-encoded (docs/genesys-login.md).
     String expected =
         Base64.getEncoder().encodeToString((ID + ":" + SECRET).getBytes(StandardCharsets.UTF_8));
     assertThat(request.getHeaders().get("Authorization")).isEqualTo("Basic " + expected);
@@ -277,7 +277,7 @@ class TokenEndpointTest {
   }
 
   @Test
-  void theGenesysCorrelationIdWinsOverTheIninOne() {
+  void theIninCorrelationIdWinsOverTheGenesysOne() {
     server.enqueue(
         new MockResponse.Builder()
             .code(401)
@@ -290,7 +290,7 @@ class TokenEndpointTest {
         .expectErrorSatisfies(
             e -> {
               TokenEndpointException te = (TokenEndpointException) e;
-              assertThat(te.correlationId()).isEqualTo("gen-1");
+              assertThat(te.correlationId()).isEqualTo("inin-1");
               assertThat(te.getMessage()).contains("check the client id and secret");
             })
         .verify(Duration.ofSeconds(5));

@@ -49,21 +49,13 @@ final class ApiService {
       return Replies.json(
           response, 401, Wire.apiError("Invalid login credentials.", "bad.credentials", 401));
     }
+    // No inin-ratelimit-* headers: Genesys removed them from every response in 2021.
     Decision limit = limiter.count(token, now);
-    response
-        .header(Wire.RATE_LIMIT_ALLOWED, Integer.toString(limit.limit()))
-        .header(Wire.RATE_LIMIT_COUNT, Integer.toString(limit.count()))
-        .header(Wire.RATE_LIMIT_RESET, Long.toString(limit.resetSeconds()));
     if (!limit.allowed()) {
       return Replies.json(
-          response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(limit.resetSeconds())),
+          response.header(Wire.RETRY_AFTER, Long.toString(limit.resetSeconds())),
           429,
-          Wire.apiError(
-              "Rate limit exceeded the maximum. Retry the request in ["
-                  + limit.resetSeconds()
-                  + "] seconds",
-              "too.many.requests",
-              429));
+          Wire.tooManyRequests(limit.resetSeconds()));
     }
     return route(request, response, token);
   }
@@ -76,6 +68,17 @@ final class ApiService {
     }
     if (HttpMethod.GET.equals(method) && path.equals("/api/v2/organizations/me")) {
       return Replies.json(response, 200, organization());
+    }
+    if (HttpMethod.GET.equals(method) && path.equals("/api/v2/oauth/clients")) {
+      // The emulator's OAuth clients have no roles: a permission-guarded resource answers as the
+      // real one does to a client without the role, 403 missing.permissions.
+      return Replies.json(
+          response,
+          403,
+          Wire.apiError(
+              "You are missing the following permission(s): [oauth:client:view]",
+              "missing.permissions",
+              403));
     }
     if (HttpMethod.DELETE.equals(method) && path.equals("/api/v2/tokens/me")) {
       store.revoke(token);

@@ -36,8 +36,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <ul>
  *   <li>{@code POST /oauth/token}: the client-credentials grant with {@code Authorization: Basic}
- *       checked against the registered clients; {@code invalid_client} "client not found" for an
- *       unknown id and "authentication failed" for a wrong secret; the reply {@code
+ *       checked against the registered clients; {@code invalid_client} (HTTP 400 unless {@link
+ *       Builder#invalidClientStatus(int)} says 401) "client not found" for an unknown id and
+ *       "authentication failed" for a wrong secret; the reply {@code
  *       {"access_token":"...","token_type":"bearer","expires_in":...}} with the client's lifetime;
  *       the Genesys throttle (HTTP 400 {@code invalid_request}, "rate limit exceeded; ...") when a
  *       client mints faster than {@link Builder#tokenRateLimit(int, Duration)} allows.
@@ -46,8 +47,12 @@ import reactor.netty.http.server.HttpServerResponse;
  *       "status":401}} for an unknown, expired or revoked one ({@code authentication.required} when
  *       there is none). {@code DELETE /api/v2/tokens/me} revokes the token used (204). Each token
  *       may make {@link Builder#apiRateLimit(int)} requests a minute; beyond, 429 with {@code
- *       Retry-After} and the {@code inin-ratelimit-allowed/count/reset} headers.
- *   <li>Every reply carries a fresh {@code Genesys-Correlation-Id}.
+ *       Retry-After} (whole seconds) and the body code {@code too.many.requests.retry.after}. {@code
+ *       GET /api/v2/oauth/clients} answers 403 {@code missing.permissions}, as the emulated clients
+ *       have no roles.
+ *   <li>Every reply carries a fresh {@code ININ-Correlation-Id}. Header names are sent in their
+ *       canonical case ({@code Retry-After}, {@code Content-Type}), as some clients, the official
+ *       Java SDK among them, look them up case-sensitively.
  * </ul>
  *
  * <p>Faults are scripted at run time: {@link #latency(Duration)}, {@link
@@ -305,7 +310,7 @@ public final class GenesysLoginEmulator implements AutoCloseable {
       if (path.equals("/oauth/token")) {
         if (!"POST".equals(request.method().name())) {
           return Replies.json(
-              response.header("Allow", "POST"),
+              response.header(Wire.ALLOW, "POST"),
               405,
               Wire.oauthError("invalid_request", "the token endpoint accepts POST only"));
         }
@@ -337,7 +342,7 @@ public final class GenesysLoginEmulator implements AutoCloseable {
     private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
     private MintThrottle throttle = MintThrottle.unlimited();
     private int apiRateLimit = DEFAULT_API_RATE_LIMIT;
-    private int invalidClientStatus = 401;
+    private int invalidClientStatus = 400;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -435,10 +440,11 @@ public final class GenesysLoginEmulator implements AutoCloseable {
     }
 
     /**
-     * The HTTP status of {@code invalid_client} replies. Genesys has not documented it and RFC 6749
-     * allows both, so clients should handle either. The default is 401, what RFC 6749 asks of a
-     * server when the client authenticated with the {@code Authorization} header (sent with {@code
-     * WWW-Authenticate: Basic}).
+     * The HTTP status of {@code invalid_client} replies. Genesys has not documented it; third
+     * parties testing the live service saw 400 (docs/genesys-login.md, "Errors"), the default here.
+     * 401, which RFC 6749 asks of a server when the client authenticated with the {@code
+     * Authorization} header, is sent with {@code WWW-Authenticate: Basic}; clients should handle
+     * either.
      *
      * @param status 400 or 401
      * @return this builder

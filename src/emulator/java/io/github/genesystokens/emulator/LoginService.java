@@ -110,8 +110,8 @@ final class LoginService {
     counters.tokensIssued.incrementAndGet();
     return Replies.json(
         response
-            .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-            .header(HttpHeaderNames.PRAGMA, "no-cache"),
+            .header(Wire.CACHE_CONTROL, "no-store")
+            .header(Wire.PRAGMA, "no-cache"),
         200,
         Wire.tokenReply(token, client.tokenLifetime().getSeconds()));
   }
@@ -120,14 +120,9 @@ final class LoginService {
     switch (fault.kind()) {
       case TOO_MANY_REQUESTS:
         return Replies.json(
-            response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(fault.retryAfterSeconds())),
+            response.header(Wire.RETRY_AFTER, Long.toString(fault.retryAfterSeconds())),
             429,
-            Wire.apiError(
-                "Rate limit exceeded the maximum. Retry the request in ["
-                    + fault.retryAfterSeconds()
-                    + "] seconds",
-                "too.many.requests",
-                429));
+            Wire.tooManyRequests(fault.retryAfterSeconds()));
       case SERVICE_UNAVAILABLE:
         return unavailable(response);
       case THROTTLE:
@@ -147,7 +142,7 @@ final class LoginService {
   private Mono<Void> invalidClient(HttpServerResponse response, String description) {
     if (invalidClientStatus == 401) {
       // RFC 6749 section 5.2: a 401 to a client that used the Authorization header names the scheme.
-      response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"oauth\"");
+      response.header(Wire.WWW_AUTHENTICATE, "Basic realm=\"oauth\"");
     }
     return Replies.json(
         response, invalidClientStatus, Wire.oauthError("invalid_client", description));

@@ -1,11 +1,14 @@
 package io.github.genesystokens.emulator;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
-/** Sends one JSON reply; the correlation id is already set by the dispatcher. */
+/**
+ * Sends one JSON reply; the correlation id is already set by the dispatcher. The length is set
+ * here, so that Reactor Netty does not add its own lower-case {@code content-length}.
+ */
 final class Replies {
 
   private Replies() {}
@@ -13,8 +16,11 @@ final class Replies {
   static Mono<Void> json(HttpServerResponse response, int status, String body) {
     return response
         .status(HttpResponseStatus.valueOf(status))
-        .header(HttpHeaderNames.CONTENT_TYPE, Wire.JSON)
-        .sendString(Mono.just(body))
+        .header(Wire.CONTENT_TYPE, Wire.JSON)
+        .header(
+            Wire.CONTENT_LENGTH,
+            Integer.toString(body.getBytes(StandardCharsets.UTF_8).length))
+        .sendString(Mono.just(body), StandardCharsets.UTF_8)
         .then();
   }
 

@@ -7,17 +7,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The emulator's replies as the real service spells them ({@code genesys-oauth.md}): the token
- * reply, the OAuth error shape of the login service and the {@code message/code/status} shape of
- * the Platform API.
+ * The emulator's replies as the real service spells them (docs/genesys-login.md): the token reply,
+ * the OAuth error shape of the login service and the {@code message/code/status} shape of the
+ * Platform API.
+ *
+ * <p>Header names are written in their canonical case, not as Netty's lower-case constants: HTTP
+ * says case does not matter, but the official Java SDK looks {@code ININ-Correlation-Id} and {@code
+ * Retry-After} up with exact-case map lookups, and other real clients do the same.
  */
 final class Wire {
 
-  static final String CORRELATION_ID = "Genesys-Correlation-Id";
-  static final String RATE_LIMIT_ALLOWED = "inin-ratelimit-allowed";
-  static final String RATE_LIMIT_COUNT = "inin-ratelimit-count";
-  static final String RATE_LIMIT_RESET = "inin-ratelimit-reset";
+  /** What the real service sends; {@code Genesys-Correlation-Id} is not sent. */
+  static final String CORRELATION_ID = "ININ-Correlation-Id";
+  static final String RETRY_AFTER = "Retry-After";
+  static final String CONTENT_TYPE = "Content-Type";
+  static final String CONTENT_LENGTH = "Content-Length";
+  static final String CACHE_CONTROL = "Cache-Control";
+  static final String PRAGMA = "Pragma";
+  static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+  static final String ALLOW = "Allow";
   static final String JSON = "application/json";
+  /** The body code of every 429 since Genesys promised {@code Retry-After} on all of them. */
+  static final String TOO_MANY_REQUESTS_CODE = "too.many.requests.retry.after";
 
   /** Cut off mid-object: what a proxy that drops the connection delivers. */
   static final String MALFORMED_TOKEN_REPLY = "{\"access_token\":\"eyJ0eXAiOiJKV1Qi";
@@ -54,6 +65,14 @@ final class Wire {
     body.put("code", code);
     body.put("status", status);
     return write(body);
+  }
+
+  /** A 429 body of the Platform API, asking to wait {@code seconds}. */
+  static String tooManyRequests(long seconds) {
+    return apiError(
+        "Rate limit exceeded the maximum. Retry the request in [" + seconds + "] seconds",
+        TOO_MANY_REQUESTS_CODE,
+        429);
   }
 
   static String write(Map<String, Object> body) {

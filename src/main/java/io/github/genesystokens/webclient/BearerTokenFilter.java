@@ -185,11 +185,14 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
     return cut < 0 ? url : url.substring(0, cut);
   }
 
-  /** {@code Genesys-Correlation-Id}, else {@code ININ-Correlation-Id}, made safe for one log line. */
+  /**
+   * {@code ININ-Correlation-Id} (what the real service sends, docs/genesys-login.md, "Correlation
+   * ids"), else {@code Genesys-Correlation-Id}, made safe for one log line.
+   */
   static String correlationId(ClientResponse response) {
-    String id = first(response.headers().header("Genesys-Correlation-Id"));
+    String id = first(response.headers().header("ININ-Correlation-Id"));
     if (id == null) {
-      id = first(response.headers().header("ININ-Correlation-Id"));
+      id = first(response.headers().header("Genesys-Correlation-Id"));
     }
     if (id == null) {
       return "none";

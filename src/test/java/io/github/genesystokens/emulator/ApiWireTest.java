@@ -43,7 +43,7 @@ class ApiWireTest {
     assertThat(json(user).get("id").asText()).contains(GenesysLoginEmulator.DEFAULT_CLIENT_ID);
     assertThat(org.statusCode()).isEqualTo(200);
     assertThat(json(org).get("name").asText()).isNotBlank();
-    assertThat(user.headers().firstValue("Genesys-Correlation-Id")).isPresent();
+    assertThat(user.headers().firstValue("ININ-Correlation-Id")).isPresent();
     assertThat(emulator.apiRequests()).isEqualTo(2);
   }
 
@@ -81,7 +81,7 @@ class ApiWireTest {
 
     assertThat(reply.statusCode()).isEqualTo(401);
     assertThat(reply.body()).isEqualTo(BAD_CREDENTIALS);
-    assertThat(reply.headers().firstValue("Genesys-Correlation-Id")).isPresent();
+    assertThat(reply.headers().firstValue("ININ-Correlation-Id")).isPresent();
   }
 
   @Test
@@ -125,7 +125,7 @@ class ApiWireTest {
   }
 
   @Test
-  void aTokenOverItsPerMinuteLimitGets429WithRetryAfterAndIninRateLimitHeaders() {
+  void aTokenOverItsPerMinuteLimitGets429WithRetryAfterAndTheRetryAfterCode() {
     start(GenesysLoginEmulator.builder().apiRateLimit(3));
     String token = http.newToken();
     for (int i = 0; i < 3; i++) {
@@ -137,10 +137,9 @@ class ApiWireTest {
 
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("40");
-    assertThat(limited.headers().firstValue("inin-ratelimit-allowed")).hasValue("3");
-    assertThat(limited.headers().firstValue("inin-ratelimit-count")).hasValue("4");
-    assertThat(limited.headers().firstValue("inin-ratelimit-reset")).hasValue("40");
-    assertThat(json(limited).get("code").asText()).isEqualTo("too.many.requests");
+    assertThat(limited.headers().map().keySet())
+        .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("inin-ratelimit"));
+    assertThat(json(limited).get("code").asText()).isEqualTo("too.many.requests.retry.after");
     assertThat(json(limited).get("status").asInt()).isEqualTo(429);
 
     String otherToken = http.newToken();
@@ -155,10 +154,60 @@ class ApiWireTest {
     start(GenesysLoginEmulator.builder());
     String token = http.newToken();
 
-    HttpResponse<String> first = http.request("GET", "/api/v2/organizations/me", token);
+    for (int i = 0; i < 300; i++) {
+      assertThat(http.request("GET", "/api/v2/organizations/me", token).statusCode())
+          .as("request %d", i + 1)
+          .isEqualTo(200);
+    }
 
-    assertThat(first.headers().firstValue("inin-ratelimit-allowed")).hasValue("300");
-    assertThat(first.headers().firstValue("inin-ratelimit-count")).hasValue("1");
+    HttpResponse<String> over = http.request("GET", "/api/v2/organizations/me", token);
+
+    assertThat(over.statusCode()).isEqualTo(429);
+    assertThat(over.headers().firstValue("Retry-After")).hasValue("60");
+    assertThat(over.headers().map().keySet())
+        .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("inin-ratelimit"));
+  }
+
+  @Test
+  void headerNamesGoOnTheWireInTheirCanonicalCase() throws Exception {
+    start(GenesysLoginEmulator.builder().apiRateLimit(1));
+    String token = http.newToken();
+
+    String ok = rawHeaders("GET /api/v2/users/me", token);
+    String limited = rawHeaders("GET /api/v2/users/me", token);
+
+    assertThat(ok).startsWith("HTTP/1.1 200").contains("\r\nININ-Correlation-Id: ")
+        .contains("\r\nContent-Type: application/json").contains("\r\nContent-Length: ");
+    assertThat(limited).startsWith("HTTP/1.1 429").contains("\r\nRetry-After: 60\r\n")
+        .contains("\r\nININ-Correlation-Id: ");
+  }
+
+  @Test
+  void aPermissionGuardedResourceIs403MissingPermissions() {
+    start(GenesysLoginEmulator.builder());
+    String token = http.newToken();
+
+    HttpResponse<String> reply = http.request("GET", "/api/v2/oauth/clients", token);
+
+    assertThat(reply.statusCode()).isEqualTo(403);
+    assertThat(json(reply).get("code").asText()).isEqualTo("missing.permissions");
+    assertThat(json(reply).get("status").asInt()).isEqualTo(403);
+  }
+
+  /** The status line and headers of one request, as bytes on the wire (names case preserved). */
+  private String rawHeaders(String requestLine, String token) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", emulator.port())) {
+      socket.setSoTimeout((int) EmulatorHttp.TIMEOUT.toMillis());
+      String request =
+          requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+              + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String reply =
+          new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int end = reply.indexOf("\r\n\r\n");
+      return end < 0 ? reply : reply.substring(0, end + 2);
+    }
   }
 
   @Test

@@ -36,7 +36,8 @@ class ScriptedFaultsTest {
 
     assertThat(reply.statusCode()).isEqualTo(429);
     assertThat(reply.headers().firstValue("Retry-After")).hasValue("2");
-    assertThat(reply.headers().firstValue("Genesys-Correlation-Id")).isPresent();
+    assertThat(reply.headers().firstValue("ININ-Correlation-Id")).isPresent();
+    assertThat(EmulatorHttp.json(reply).get("code").asText()).isEqualTo("too.many.requests.retry.after");
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /oauth/token} against the facts of {@code genesys-oauth.md}. */
+/** {@code POST /oauth/token} against the facts of docs/genesys-login.md. */
 class TokenEndpointWireTest {
 
   private final TestClock clock = TestClock.stoppedAt(TestClock.ORIGIN);
@@ -67,13 +67,13 @@ class TokenEndpointWireTest {
   }
 
   @Test
-  void unknownClientIdIsInvalidClientClientNotFound() {
+  void unknownClientIdIsInvalidClientClientNotFoundWith400() {
     start(GenesysLoginEmulator.builder().client("app", "s3cret"));
 
     HttpResponse<String> reply = http.token("other", "s3cret");
 
-    assertThat(reply.statusCode()).isEqualTo(401);
-    assertThat(reply.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"oauth\"");
+    assertThat(reply.statusCode()).isEqualTo(400);
+    assertThat(reply.headers().firstValue("WWW-Authenticate")).isEmpty();
     assertThat(reply.body())
         .isEqualTo(
             "{\"error\":\"invalid_client\",\"description\":\"client not found\","
@@ -81,12 +81,12 @@ class TokenEndpointWireTest {
   }
 
   @Test
-  void wrongSecretIsInvalidClientAuthenticationFailed() {
+  void wrongSecretIsInvalidClientAuthenticationFailedWith400() {
     start(GenesysLoginEmulator.builder().client("app", "s3cret"));
 
     HttpResponse<String> reply = http.token("app", "wrong");
 
-    assertThat(reply.statusCode()).isEqualTo(401);
+    assertThat(reply.statusCode()).isEqualTo(400);
     assertThat(reply.body())
         .isEqualTo(
             "{\"error\":\"invalid_client\",\"description\":\"authentication failed\","
@@ -99,18 +99,18 @@ class TokenEndpointWireTest {
 
     HttpResponse<String> reply = http.token((String) null);
 
-    assertThat(reply.statusCode()).isEqualTo(401);
+    assertThat(reply.statusCode()).isEqualTo(400);
     assertThat(json(reply).get("error").asText()).isEqualTo("invalid_client");
   }
 
   @Test
-  void invalidClientStatusCanBeSetTo400() {
-    start(GenesysLoginEmulator.builder().client("app", "s3cret").invalidClientStatus(400));
+  void invalidClientStatusCanBeSetTo401WithWwwAuthenticate() {
+    start(GenesysLoginEmulator.builder().client("app", "s3cret").invalidClientStatus(401));
 
     HttpResponse<String> reply = http.token("app", "wrong");
 
-    assertThat(reply.statusCode()).isEqualTo(400);
-    assertThat(reply.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(reply.statusCode()).isEqualTo(401);
+    assertThat(reply.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"oauth\"");
     assertThat(json(reply).get("error").asText()).isEqualTo("invalid_client");
   }
 
@@ -119,7 +119,7 @@ class TokenEndpointWireTest {
     start(GenesysLoginEmulator.builder().client("app", "a+b/c=d%e"));
 
     assertThat(http.token("app", "a+b/c=d%e").statusCode()).isEqualTo(200);
-    assertThat(http.token("app", "a%2Bb%2Fc%3Dd%25e").statusCode()).isEqualTo(401);
+    assertThat(http.token("app", "a%2Bb%2Fc%3Dd%25e").statusCode()).isEqualTo(400);
   }
 
   @Test
@@ -200,7 +200,7 @@ class TokenEndpointWireTest {
   }
 
   @Test
-  void everyReplyCarriesAFreshGenesysCorrelationId() {
+  void everyReplyCarriesAFreshIninCorrelationId() {
     start(GenesysLoginEmulator.builder());
 
     String ok = correlationId(http.token(GenesysLoginEmulator.DEFAULT_CLIENT_ID, "wrong"));
@@ -234,8 +234,9 @@ class TokenEndpointWireTest {
   }
 
   private static String correlationId(HttpResponse<String> reply) {
-    String id = reply.headers().firstValue("Genesys-Correlation-Id").orElse(null);
-    assertThat(id).as("Genesys-Correlation-Id of HTTP %s", reply.statusCode()).isNotBlank();
+    String id = reply.headers().firstValue("ININ-Correlation-Id").orElse(null);
+    assertThat(id).as("ININ-Correlation-Id of HTTP %s", reply.statusCode()).isNotBlank();
+    assertThat(reply.headers().firstValue("Genesys-Correlation-Id")).isEmpty();
     return id;
   }
 }

@@ -54,7 +54,7 @@ class BearerTokenFilterTest {
                             FakeGenesys.UNAUTHORIZED_BODY.getBytes(StandardCharsets.UTF_8))))
             .doOnComplete(bodyReleased::incrementAndGet);
     return ClientResponse.create(HttpStatus.valueOf(status))
-        .header("Genesys-Correlation-Id", "corr-" + status)
+        .header("ININ-Correlation-Id", "corr-" + status)
         .body(body)
         .build();
   }
@@ -192,5 +192,21 @@ class BearerTokenFilterTest {
         .contains("GET https://api.example.test/api/v2/users/me answered 401 [correlation id corr-401]")
         .contains("answered 401 again")
         .doesNotContain("token-1", "token-2", "stale-from-caller", "secret=q");
+  }
+
+  @Test
+  void theIninCorrelationIdIsReadFirstAndTheGenesysOneIsTheFallback() {
+    ClientResponse both =
+        ClientResponse.create(HttpStatus.UNAUTHORIZED)
+            .header("Genesys-Correlation-Id", "gen-1")
+            .header("ININ-Correlation-Id", "inin-1")
+            .build();
+    ClientResponse genesysOnly =
+        ClientResponse.create(HttpStatus.UNAUTHORIZED).header("Genesys-Correlation-Id", "gen-2").build();
+    ClientResponse neither = ClientResponse.create(HttpStatus.UNAUTHORIZED).build();
+
+    assertThat(BearerTokenFilter.correlationId(both)).isEqualTo("inin-1");
+    assertThat(BearerTokenFilter.correlationId(genesysOnly)).isEqualTo("gen-2");
+    assertThat(BearerTokenFilter.correlationId(neither)).isEqualTo("none");
   }
 }

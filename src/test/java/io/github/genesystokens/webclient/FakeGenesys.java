@@ -24,7 +24,7 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A small stand-in for Genesys Cloud on 127.0.0.1, test-only: a login service that issues
  * client-credentials tokens and an API that accepts only the tokens it issued and has not revoked,
- * answering 401 with the Genesys error body otherwise, as {@code genesys-oauth.md} describes.
+ * answering 401 with the Genesys error body otherwise, as docs/genesys-login.md describes.
  *
  * <p>{@code POST /oauth/token} checks the Basic credentials against the registered clients.
  * {@code /api/v2/forbidden} answers 403; every other {@code /api/v2/...} path echoes the request
@@ -173,7 +173,7 @@ final class FakeGenesys implements AutoCloseable {
         .flatMap(
             body -> {
               apiCalls.add(new ApiCall(request.method().name(), "/" + path, authorization, body));
-              response.header("Genesys-Correlation-Id", "corr-" + correlation.incrementAndGet());
+              response.header("ININ-Correlation-Id", "corr-" + correlation.incrementAndGet());
               Issued holder = bearer(authorization);
               if (rejectEverything || holder == null || holder.clientId() == null) {
                 return reject(response);
