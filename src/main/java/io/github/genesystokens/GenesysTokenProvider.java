@@ -371,8 +371,9 @@ public final class GenesysTokenProvider implements TokenProvider {
      * replays and closing: for metrics ({@code
      * io.github.genesystokens.micrometer.GenesysTokenMetrics}), traces or alerts. May be called
      * several times; listeners are called in the order they were added. A listener that throws is
-     * logged once and never fails a caller. Without listeners, serving a cached token costs what
-     * it costs with none ({@code docs/benchmarks.md}).
+     * logged once and never fails a caller. Listeners hear every served token ({@link
+     * TokenListener#onCacheHit()}): a provider without any skips that work, and {@code
+     * docs/benchmarks.md} measures its cost with them.
      *
      * @param listener the listener, shared by every provider this builder builds
      * @return this builder

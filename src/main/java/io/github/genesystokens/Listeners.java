@@ -36,10 +36,6 @@ final class Listeners {
     return listeners.isEmpty() ? null : new Listeners(List.copyOf(listeners), name);
   }
 
-  int size() {
-    return listeners.length;
-  }
-
   void cacheHit() {
     for (int i = 0; i < listeners.length; i++) {
       try {

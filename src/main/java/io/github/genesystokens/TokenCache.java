@@ -102,7 +102,23 @@ final class TokenCache {
     return token;
   }
 
+  /**
+   * The hot path, kept small so that it inlines into the caller's subscription and the clock's
+   * {@code Instant} does not escape: a FRESH token, one state read, one clock read, no allocation.
+   * Everything else is {@link #slowPath()}.
+   */
   private Mono<AccessToken> current() {
+    CachedToken cached = state.get().cached; // null when closed, empty or invalidated
+    if (cached != null && clock.instant().isBefore(cached.staleAt())) {
+      if (listeners != null) {
+        listeners.cacheHit();
+      }
+      return cached.mono();
+    }
+    return slowPath();
+  }
+
+  private Mono<AccessToken> slowPath() {
     for (; ; ) {
       State s = state.get();
       if (s.closed) {

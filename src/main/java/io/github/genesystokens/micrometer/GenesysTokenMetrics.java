@@ -111,10 +111,6 @@ public final class GenesysTokenMetrics implements TokenListener {
       invalidationsIgnored = counter(INVALIDATIONS, "result", "ignored");
       replaysRecovered = counter(REPLAYS, "result", "recovered");
       replaysRejected = counter(REPLAYS, "result", "rejected_again");
-      TimeGauge.builder(EXPIRY, this, TimeUnit.SECONDS, GenesysTokenMetrics::secondsToExpiry)
-          .tags(nameTag)
-          .description("Seconds until the cached token expires; NaN when there is none")
-          .register(meters);
     } else {
       invalidationsAccepted = null;
       invalidationsIgnored = null;
@@ -130,6 +126,20 @@ public final class GenesysTokenMetrics implements TokenListener {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Registered once constructed, not in the constructor: the gauge holds this object (weakly), which
+   * must not escape before it is complete.
+   */
+  private GenesysTokenMetrics registerGauge() {
+    if (meters != null) {
+      TimeGauge.builder(EXPIRY, this, TimeUnit.SECONDS, GenesysTokenMetrics::secondsToExpiry)
+          .tags(nameTag)
+          .description("Seconds until the cached token expires; NaN when there is none")
+          .register(meters);
+    }
+    return this;
   }
 
   private Counter counter(String meter, String key, String value) {
@@ -368,7 +378,7 @@ public final class GenesysTokenMetrics implements TokenListener {
       if (meters == null && observations == null) {
         throw new IllegalStateException("meterRegistry or observationRegistry is required");
       }
-      return new GenesysTokenMetrics(this);
+      return new GenesysTokenMetrics(this).registerGauge();
     }
   }
 }
