@@ -105,8 +105,8 @@ public interface TokenListener {
 
     /**
      * One token request of this fetch failed. A {@link TokenEndpointException} carries the HTTP
-     * status; any other failure is a timeout (its cause a {@code TimeoutException}) or a network
-     * fault. {@link TokenException#isRetryable()} says whether the provider retries it (within its
+     * status; any other failure is a timeout (its cause a {@code TimeoutException}, the JDK's or
+     * one of Netty's such as {@code ReadTimeoutException}) or a network fault. {@link TokenException#isRetryable()} says whether the provider retries it (within its
      * budget).
      *
      * @param attempt its number in this fetch, from 1

@@ -207,7 +207,9 @@ public final class GenesysTokenMetrics implements TokenListener {
       return (status / 100) + "xx";
     }
     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof TimeoutException) {
+      // The provider's overall timeout is the JDK's; the transport's read, write and connect
+      // timeouts are Netty's (ReadTimeoutException, ConnectTimeoutException), named alike.
+      if (cause instanceof TimeoutException || cause.getClass().getSimpleName().endsWith("TimeoutException")) {
         return "timeout";
       }
     }

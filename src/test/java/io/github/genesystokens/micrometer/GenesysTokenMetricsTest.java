@@ -418,6 +418,31 @@ class GenesysTokenMetricsTest {
   }
 
   @Test
+  void theStatusTagNamesTheRepliesThatMatterAndTimeoutsOfTheJdkOrOfNetty() {
+    assertThat(GenesysTokenMetrics.statusOf(endpointFailure(403))).isEqualTo("4xx");
+    assertThat(GenesysTokenMetrics.statusOf(endpointFailure(502))).isEqualTo("5xx");
+    assertThat(GenesysTokenMetrics.statusOf(endpointFailure(401))).isEqualTo("401");
+    assertThat(GenesysTokenMetrics.statusOf(endpointFailure(200))).isEqualTo("200");
+    assertThat(
+            GenesysTokenMetrics.statusOf(
+                new TokenException("slow", new java.util.concurrent.TimeoutException(), true)))
+        .isEqualTo("timeout");
+    assertThat(
+            GenesysTokenMetrics.statusOf(
+                new TokenException("slow", io.netty.handler.timeout.ReadTimeoutException.INSTANCE, true)))
+        .isEqualTo("timeout");
+    assertThat(
+            GenesysTokenMetrics.statusOf(
+                new TokenException("reset", new java.io.IOException("reset"), true)))
+        .isEqualTo("io");
+  }
+
+  private static TokenException endpointFailure(int status) {
+    return new io.github.genesystokens.TokenEndpointException(
+        "HTTP " + status, status, null, null, null, null, false);
+  }
+
+  @Test
   void aListenerNeedsARegistryAndANonBlankName() {
     assertThatThrownBy(() -> GenesysTokenMetrics.builder().build())
         .isInstanceOf(IllegalStateException.class)
