@@ -75,6 +75,16 @@ public final class GenesysTokenProvider implements TokenProvider {
   }
 
   @Override
+  public TokenStatus status() {
+    return cache.status();
+  }
+
+  @Override
+  public void reportReplay(boolean recovered) {
+    cache.replayed(recovered);
+  }
+
+  @Override
   public void close() {
     cache.close();
   }
@@ -130,6 +140,7 @@ public final class GenesysTokenProvider implements TokenProvider {
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler = Schedulers.parallel();
     private HttpClient httpClient;
+    private final List<TokenListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -359,6 +370,23 @@ public final class GenesysTokenProvider implements TokenProvider {
     }
 
     /**
+     * Adds a listener of the provider's fetches, token requests, cache hits, invalidations,
+     * replays and closing: for metrics ({@code
+     * io.github.genesystokens.micrometer.GenesysTokenMetrics}), traces or alerts. May be called
+     * several times; listeners are called in the order they were added. A listener that throws is
+     * logged once and never fails a caller. Listeners hear every served token ({@link
+     * TokenListener#onCacheHit()}): a provider without any skips that work, and {@code
+     * docs/benchmarks.md} measures its cost with them.
+     *
+     * @param listener the listener, shared by every provider this builder builds
+     * @return this builder
+     */
+    public Builder listener(TokenListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+      return this;
+    }
+
+    /**
      * Creates the provider. Nothing is requested until the first {@link TokenProvider#token()}.
      *
      * @return a new provider
@@ -424,13 +452,14 @@ public final class GenesysTokenProvider implements TokenProvider {
                           e -> log.debug("{}: closing the connection pool failed: {}", name, e));
       TokenCache cache =
           new TokenCache(
-              () -> endpoint.requestToken().retryWhen(rules.retry(name)),
+              () -> FetchEvents.eachAttempt(endpoint.requestToken()).retryWhen(rules.retry(name)),
               new RefreshPolicy(refreshAhead, expirySkew),
               clock,
               scheduler,
               failureCooldown,
               name,
-              release);
+              release,
+              Listeners.of(listeners, name));
       return new GenesysTokenProvider(cache, clientId, uri);
     }
 

@@ -1,6 +1,7 @@
 package io.github.genesystokens;
 
 import io.github.genesystokens.RefreshPolicy.CacheState;
+import io.github.genesystokens.TokenListener.Trigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.Context;
 
 /**
  * The token cache: FRESH/STALE/EXPIRED serving, single-flight fetching, compare-and-invalidate,
@@ -31,6 +33,10 @@ import reactor.util.Loggers;
  * constant-time push, where a sink copies its array of subscribers on every add, which is
  * quadratic in a herd of ten thousand. Waiters resume on the thread that completes the fetch (the
  * event loop that read the reply), as they would with a sink.
+ *
+ * <p>Logging: a failure episode (the fetches that fail between two successes) is logged once at
+ * WARN when it starts and once at INFO when a token ends it; everything else at DEBUG, so that an
+ * outage does not log once per fetch, per retry or per caller.
  */
 final class TokenCache {
 
@@ -43,6 +49,8 @@ final class TokenCache {
   private final Duration failureCooldown;
   private final String name;
   private final Runnable onClose;
+  /** The listeners, or {@code null} when there are none: the hot path's only extra cost. */
+  private final Listeners listeners;
 
   private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
   private final Disposable.Swap timer = Disposables.swap();
@@ -63,6 +71,23 @@ final class TokenCache {
       Duration failureCooldown,
       String name,
       Runnable onClose) {
+    this(fetcher, policy, clock, scheduler, failureCooldown, name, onClose, null);
+  }
+
+  /**
+   * @param listeners told of every fetch, hit, invalidation, replay and close; {@code null} for
+   *     none
+   */
+  TokenCache(
+      Supplier<Mono<IssuedToken>> fetcher,
+      RefreshPolicy policy,
+      Clock clock,
+      Scheduler scheduler,
+      Duration failureCooldown,
+      String name,
+      Runnable onClose,
+      Listeners listeners) {
+    this.listeners = listeners;
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,7 +102,23 @@ final class TokenCache {
     return token;
   }
 
+  /**
+   * The hot path, kept small so that it inlines into the caller's subscription and the clock's
+   * {@code Instant} does not escape: a FRESH token, one state read, one clock read, no allocation.
+   * Everything else is {@link #slowPath()}.
+   */
   private Mono<AccessToken> current() {
+    CachedToken cached = state.get().cached; // null when closed, empty or invalidated
+    if (cached != null && clock.instant().isBefore(cached.staleAt())) {
+      if (listeners != null) {
+        listeners.cacheHit();
+      }
+      return cached.mono();
+    }
+    return slowPath();
+  }
+
+  private Mono<AccessToken> slowPath() {
     for (; ; ) {
       State s = state.get();
       if (s.closed) {
@@ -88,10 +129,16 @@ final class TokenCache {
       if (cached != null) {
         CacheState phase = cached.stateAt(now);
         if (phase == CacheState.FRESH) {
+          if (listeners != null) {
+            listeners.cacheHit();
+          }
           return cached.mono();
         }
         if (phase == CacheState.STALE) {
-          refreshInBackground();
+          refreshInBackground(Trigger.REFRESH_AHEAD);
+          if (listeners != null) {
+            listeners.cacheHit();
+          }
           return cached.mono();
         }
       }
@@ -101,10 +148,12 @@ final class TokenCache {
       if (s.coolingDownAt(now)) {
         return s.failureMono;
       }
-      State next = s.withFetch(new CompletableFuture<>());
+      Trigger trigger =
+          cached != null ? Trigger.EXPIRED : s.invalidated ? Trigger.INVALIDATED : Trigger.FIRST_USE;
+      State next = s.withFetch(new CompletableFuture<>(), newFetchEvents());
       if (state.compareAndSet(s, next)) {
-        log.debug("{}: no usable token, requesting one", name);
-        launch(next.fetch);
+        log.debug("{}: no usable token ({}), requesting one", name, trigger);
+        launch(next, trigger);
         return await(next.fetch);
       }
     }
@@ -114,9 +163,10 @@ final class TokenCache {
    * Starts a background fetch if the cached token is no longer FRESH and no fetch or cooldown is
    * under way. Callers are served the cached token meanwhile.
    *
+   * @param trigger a caller's {@link Trigger#REFRESH_AHEAD}, or the {@link Trigger#TIMER}
    * @return whether this call started a fetch
    */
-  private boolean refreshInBackground() {
+  private boolean refreshInBackground(Trigger trigger) {
     for (; ; ) {
       State s = state.get();
       if (s.closed || s.fetch != null || s.cached == null) {
@@ -126,10 +176,11 @@ final class TokenCache {
       if (s.cached.stateAt(now) == CacheState.FRESH || s.coolingDownAt(now)) {
         return false;
       }
-      State next = s.withFetch(new CompletableFuture<>());
+      State next = s.withFetch(new CompletableFuture<>(), newFetchEvents());
       if (state.compareAndSet(s, next)) {
-        log.debug("{}: refreshing ahead of expiry at {}", name, s.cached.token().expiresAt());
-        launch(next.fetch);
+        log.debug(
+            "{}: refreshing ahead of expiry at {} ({})", name, s.cached.token().expiresAt(), trigger);
+        launch(next, trigger);
         return true;
       }
     }
@@ -140,62 +191,104 @@ final class TokenCache {
     return Mono.fromFuture(fetch, true);
   }
 
-  private void launch(CompletableFuture<AccessToken> fetch) {
+  /**
+   * The events of a fetch that may start, or {@code null} without listeners. Listeners hear of it
+   * only in {@link #launch}, so a compare-and-set that loses reports nothing.
+   */
+  private FetchEvents newFetchEvents() {
+    return listeners == null ? null : listeners.newFetch(clock);
+  }
+
+  private void launch(State started, Trigger trigger) {
+    CompletableFuture<AccessToken> fetch = started.fetch;
+    FetchEvents events = started.events;
+    Mono<IssuedToken> attempts = Mono.defer(fetcher);
+    if (events != null) {
+      events.start(trigger);
+      // FetchEvents.eachAttempt, around the single token request, finds the fetch's events here.
+      attempts = attempts.contextWrite(Context.of(FetchEvents.class, events));
+    }
     Disposable subscription =
-        Mono.defer(fetcher)
+        attempts
             // A fetch that completed empty would leave its waiters waiting forever.
             .switchIfEmpty(Mono.error(this::endedWithoutReply))
-            .subscribe(issued -> onIssued(fetch, issued), error -> onFailed(fetch, error));
+            .subscribe(
+                issued -> onIssued(fetch, events, issued),
+                error -> onFailed(fetch, events, error));
     // A fetch that completed synchronously is already disposed; holding it until the next one
     // replaces it is harmless. close() disposes whatever is held, cancelling a running request.
     request.update(subscription);
   }
 
-  private void onIssued(CompletableFuture<AccessToken> fetch, IssuedToken issued) {
+  private void onIssued(
+      CompletableFuture<AccessToken> fetch, FetchEvents events, IssuedToken issued) {
     CachedToken cached = policy.schedule(issued);
     State next = State.holding(cached);
+    State previous;
     for (; ; ) {
-      State s = state.get();
-      if (s.closed) {
+      previous = state.get();
+      if (previous.closed) {
         return; // close() has already failed the waiters
       }
-      if (state.compareAndSet(s, next)) {
+      if (state.compareAndSet(previous, next)) {
         break;
       }
     }
-    log.debug(
-        "{}: new token, expires at {}, refresh from {}",
-        name,
-        cached.token().expiresAt(),
-        cached.staleAt());
+    if (previous.failure != null) {
+      log.info(
+          "{}: token request succeeded again, after failures since {}; new token expires at {}",
+          name,
+          previous.failureSince,
+          cached.token().expiresAt());
+    } else {
+      log.debug(
+          "{}: new token, expires at {}, refresh from {}",
+          name,
+          cached.token().expiresAt(),
+          cached.staleAt());
+    }
+    if (events != null) {
+      events.issued(issued);
+    }
     fetch.complete(cached.token());
     scheduleTimer(next);
   }
 
-  private void onFailed(CompletableFuture<AccessToken> fetch, Throwable error) {
+  private void onFailed(CompletableFuture<AccessToken> fetch, FetchEvents events, Throwable error) {
     TokenException failure = asTokenException(error);
     Instant now = clock.instant();
     Instant retryNotBefore = now.plus(cooldownFor(failure));
     State next;
+    State previous;
     for (; ; ) {
-      State s = state.get();
-      if (s.closed) {
+      previous = state.get();
+      if (previous.closed) {
         return;
       }
-      next = s.failed(failure, retryNotBefore);
-      if (state.compareAndSet(s, next)) {
+      next = previous.failed(failure, now, retryNotBefore);
+      if (state.compareAndSet(previous, next)) {
         break;
       }
     }
+    // One WARN when a failure episode starts; the fetches that fail after it, until a success,
+    // at DEBUG: an outage must not log once per cooldown for hours.
+    boolean episodeStarts = previous.failure == null;
     if (next.cached != null && next.cached.stateAt(now) != CacheState.EXPIRED) {
       // The failure's message names the client and the endpoint already.
-      log.warn(
-          "refresh failed; still serving the current token until {}, next attempt after {}: {}",
-          next.cached.expiredAt(),
-          retryNotBefore,
-          failure.getMessage());
-    } else {
+      String line =
+          "refresh failed; still serving the current token until {}, next attempt after {}: {}";
+      if (episodeStarts) {
+        log.warn(line, next.cached.expiredAt(), retryNotBefore, failure.getMessage());
+      } else {
+        log.debug(line, next.cached.expiredAt(), retryNotBefore, failure.getMessage());
+      }
+    } else if (episodeStarts) {
       log.warn("token request failed: {}", failure.getMessage());
+    } else {
+      log.debug("token request failed again: {}", failure.getMessage());
+    }
+    if (events != null) {
+      events.failed(failure);
     }
     fetch.completeExceptionally(failure);
     scheduleTimer(next);
@@ -245,7 +338,7 @@ final class TokenCache {
   }
 
   private void onTimer() {
-    if (!refreshInBackground()) {
+    if (!refreshInBackground(Trigger.TIMER)) {
       State s = state.get();
       if (s.cached != null && s.fetch == null && !s.closed) {
         Instant now = clock.instant();
@@ -264,13 +357,54 @@ final class TokenCache {
     for (; ; ) {
       State s = state.get();
       if (s.closed || s.cached == null || !s.cached.token().equals(rejected)) {
-        return; // already replaced or dropped: someone else got here first
+        // already replaced or dropped: someone else got here first
+        if (listeners != null) {
+          listeners.invalidation(false);
+        }
+        return;
       }
       if (state.compareAndSet(s, s.withoutToken())) {
         log.debug("{}: token rejected by a resource server, dropped from the cache", name);
+        if (listeners != null) {
+          listeners.invalidation(true);
+        }
         return;
       }
     }
+  }
+
+  /** See {@link io.github.genesystokens.TokenProvider#reportReplay(boolean)}. */
+  void replayed(boolean recovered) {
+    if (listeners != null) {
+      listeners.replay(recovered);
+    }
+  }
+
+  /** See {@link io.github.genesystokens.TokenProvider#status()}: one read of the state. */
+  TokenStatus status() {
+    State s = state.get();
+    if (s.closed) {
+      return new TokenStatus(TokenStatus.Phase.CLOSED, null, false, null, null, null);
+    }
+    Instant now = clock.instant();
+    TokenStatus.Phase phase = TokenStatus.Phase.EMPTY;
+    Instant expiresAt = null;
+    if (s.cached != null) {
+      phase = TokenStatus.Phase.valueOf(s.cached.stateAt(now).name());
+      expiresAt = s.cached.token().expiresAt();
+    }
+    Instant nextAttemptAt = null;
+    if (s.fetch == null) {
+      if (s.coolingDownAt(now)) {
+        nextAttemptAt = s.retryNotBefore;
+      } else if (phase == TokenStatus.Phase.FRESH) {
+        nextAttemptAt = s.cached.staleAt();
+      } else {
+        nextAttemptAt = now;
+      }
+    }
+    return new TokenStatus(
+        phase, expiresAt, s.fetch != null, s.failure, s.failure == null ? null : s.failureAt, nextAttemptAt);
   }
 
   /** See {@link io.github.genesystokens.TokenProvider#close()}. */
@@ -285,9 +419,16 @@ final class TokenCache {
     timer.dispose();
     request.dispose();
     if (s.fetch != null) {
-      s.fetch.completeExceptionally(closedError());
+      TokenException closed = closedError();
+      if (s.events != null) {
+        s.events.failed(closed);
+      }
+      s.fetch.completeExceptionally(closed);
     }
     onClose.run();
+    if (listeners != null) {
+      listeners.closed();
+    }
     log.debug("{}: closed", name);
   }
 
@@ -322,48 +463,75 @@ final class TokenCache {
   /** One immutable snapshot of the cache. */
   private static final class State {
 
-    static final State EMPTY = new State(null, null, null, null, false);
-    static final State CLOSED = new State(null, null, null, null, true);
+    static final State EMPTY = new State(null, null, null, null, null, null, null, false, false);
+    static final State CLOSED = new State(null, null, null, null, null, null, null, false, true);
 
     /** The last token, possibly expired; null when none was issued or it was invalidated. */
     final CachedToken cached;
     /** The fetch in flight, or null. */
     final CompletableFuture<AccessToken> fetch;
+    /** The listeners' view of the fetch in flight, or null (no fetch, or no listeners). */
+    final FetchEvents events;
     /** The last failed fetch, until a fetch succeeds. */
     final TokenException failure;
+    /** When {@link #failure} happened. */
+    final Instant failureAt;
+    /** When the first failure since the last success happened: the start of the episode. */
+    final Instant failureSince;
 
     final Mono<AccessToken> failureMono;
     final Instant retryNotBefore;
+    /** Whether {@link #cached} is null because the last token was invalidated. */
+    final boolean invalidated;
     final boolean closed;
 
     private State(
         CachedToken cached,
         CompletableFuture<AccessToken> fetch,
+        FetchEvents events,
         TokenException failure,
+        Instant failureAt,
+        Instant failureSince,
         Instant retryNotBefore,
+        boolean invalidated,
         boolean closed) {
       this.cached = cached;
       this.fetch = fetch;
+      this.events = events;
       this.failure = failure;
+      this.failureAt = failureAt;
+      this.failureSince = failureSince;
       this.failureMono = failure == null ? null : Mono.error(failure);
       this.retryNotBefore = retryNotBefore;
+      this.invalidated = invalidated;
       this.closed = closed;
     }
 
     static State holding(CachedToken cached) {
-      return new State(cached, null, null, null, false);
+      return new State(cached, null, null, null, null, null, null, false, false);
     }
 
-    State withFetch(CompletableFuture<AccessToken> next) {
-      return new State(cached, next, failure, retryNotBefore, false);
+    State withFetch(CompletableFuture<AccessToken> next, FetchEvents nextEvents) {
+      return new State(
+          cached, next, nextEvents, failure, failureAt, failureSince, retryNotBefore, invalidated, false);
     }
 
     State withoutToken() {
-      return new State(null, fetch, failure, retryNotBefore, false);
+      return new State(
+          null, fetch, events, failure, failureAt, failureSince, retryNotBefore, true, false);
     }
 
-    State failed(TokenException error, Instant until) {
-      return new State(cached, null, error, until, false);
+    State failed(TokenException error, Instant at, Instant until) {
+      return new State(
+          cached,
+          null,
+          null,
+          error,
+          at,
+          failure == null ? at : failureSince,
+          until,
+          invalidated,
+          false);
     }
 
     boolean coolingDownAt(Instant now) {

@@ -42,6 +42,33 @@ public interface TokenProvider extends AutoCloseable {
   void invalidate(AccessToken rejected);
 
   /**
+   * What the provider is doing now: the phase of the cached token, its expiry, whether a fetch is
+   * in flight, the last failure since the last success and when the next request may be made.
+   * Never fetches, never blocks, never shows a token or a secret.
+   *
+   * <p>The default, for implementations other than this library's, is {@link
+   * TokenStatus#unknown()}.
+   *
+   * @return a snapshot of the provider's state
+   */
+  default TokenStatus status() {
+    return TokenStatus.unknown();
+  }
+
+  /**
+   * Reports how a request ended that an adapter replayed with a new token after the API rejected
+   * the previous one with HTTP 401 (and {@link #invalidate} was called), so that the provider's
+   * {@linkplain TokenListener listeners} can count replays. The library's WebClient filter calls
+   * it; it changes nothing in the cache.
+   *
+   * <p>The default, for implementations other than this library's, does nothing.
+   *
+   * @param recovered {@code true} if the replay was accepted, {@code false} if it was rejected
+   *     again
+   */
+  default void reportReplay(boolean recovered) {}
+
+  /**
    * Stops the background refresh and releases the resources the provider created (never an
    * {@code HttpClient} the caller supplied). Subscribers waiting for a token receive a
    * {@link TokenException}, as does every later {@link #token()}. Idempotent.

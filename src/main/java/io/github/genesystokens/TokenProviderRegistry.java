@@ -53,6 +53,7 @@ public final class TokenProviderRegistry implements AutoCloseable {
 
   private final Function<Key, String> secrets;
   private final Consumer<GenesysTokenProvider.Builder> settings;
+  private final Function<Key, TokenListener> listeners;
   private final HttpClient httpClient;
   private final int maxProviders;
 
@@ -66,6 +67,7 @@ public final class TokenProviderRegistry implements AutoCloseable {
   private TokenProviderRegistry(Builder builder) {
     this.secrets = builder.secrets;
     this.settings = builder.settings;
+    this.listeners = builder.listeners;
     this.httpClient = builder.httpClient;
     this.maxProviders = builder.maxProviders;
   }
@@ -167,6 +169,12 @@ public final class TokenProviderRegistry implements AutoCloseable {
     }
     GenesysTokenProvider.Builder builder = GenesysTokenProvider.builder();
     settings.accept(builder);
+    if (listeners != null) {
+      TokenListener listener = listeners.apply(key);
+      if (listener != null) {
+        builder.listener(listener);
+      }
+    }
     return builder
         .clientId(key.clientId())
         .clientSecret(secret)
@@ -255,6 +263,7 @@ public final class TokenProviderRegistry implements AutoCloseable {
 
     private final Function<Key, String> secrets;
     private Consumer<GenesysTokenProvider.Builder> settings = b -> {};
+    private Function<Key, TokenListener> listeners;
     private HttpClient httpClient;
     private int maxProviders = DEFAULT_MAX_PROVIDERS;
 
@@ -285,6 +294,22 @@ public final class TokenProviderRegistry implements AutoCloseable {
      */
     public Builder providerSettings(Consumer<GenesysTokenProvider.Builder> settings) {
       this.settings = Objects.requireNonNull(settings, "providerSettings must not be null");
+      return this;
+    }
+
+    /**
+     * A listener of its own for each provider, made from its key when the provider is created: for
+     * metrics per organisation, such as {@code key -> GenesysTokenMetrics.builder()
+     * .meterRegistry(r).name(orgLabel(key)).build()}. Each key then has its own series, which a
+     * registry of thousands of organisations may not want: one listener shared by every provider
+     * ({@code providerSettings(b -> b.listener(shared))}) keeps one. By default, none.
+     *
+     * @param listeners returns the listener of a key's provider, or {@code null} for none; must be
+     *     quick and must not block
+     * @return this builder
+     */
+    public Builder listenerPerProvider(Function<Key, TokenListener> listeners) {
+      this.listeners = Objects.requireNonNull(listeners, "listenerPerProvider must not be null");
       return this;
     }
 
@@ -359,6 +384,26 @@ public final class TokenProviderRegistry implements AutoCloseable {
       Entry entry = entries.get(key);
       if (entry != null) {
         entry.provider.invalidate(rejected);
+      }
+    }
+
+    /** The key's current provider's status; {@link TokenStatus.Phase#EMPTY} when it has none. */
+    @Override
+    public TokenStatus status() {
+      if (closed) {
+        return new TokenStatus(TokenStatus.Phase.CLOSED, null, false, null, null, null);
+      }
+      Entry entry = entries.get(key);
+      return entry != null
+          ? entry.provider.status()
+          : new TokenStatus(TokenStatus.Phase.EMPTY, null, false, null, null, null);
+    }
+
+    @Override
+    public void reportReplay(boolean recovered) {
+      Entry entry = entries.get(key);
+      if (entry != null) {
+        entry.provider.reportReplay(recovered);
       }
     }
 

@@ -2,12 +2,15 @@ package io.github.genesystokens.bench;
 
 import io.github.genesystokens.AccessToken;
 import io.github.genesystokens.GenesysTokenProvider;
+import io.github.genesystokens.TokenListener;
 import io.github.genesystokens.TokenProvider;
+import io.github.genesystokens.micrometer.GenesysTokenMetrics;
 import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import io.github.genesystokens.webclient.BearerTokenFilter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -42,6 +45,11 @@ public class HotPathBenchmarks {
   public static class Contenders {
     GenesysLoginEmulator emulator;
     TokenProvider provider;
+    /** The same provider with listeners: one that does nothing, one that counts hits, Micrometer's. */
+    TokenProvider withNoOpListener;
+    TokenProvider withCountingListener;
+    TokenProvider withMetrics;
+    final LongAdder hits = new LongAdder();
     ExchangeFilterFunction filter;
     Peer peer;
     ExchangeFilterFunction peerFilter;
@@ -62,6 +70,22 @@ public class HotPathBenchmarks {
               .build();
       AccessToken token = provider.token().block(Duration.ofSeconds(10));
       filter = BearerTokenFilter.of(provider);
+      withNoOpListener = listened(new TokenListener() {});
+      withCountingListener =
+          listened(
+              new TokenListener() {
+                @Override
+                public void onCacheHit() {
+                  hits.increment();
+                }
+              });
+      withMetrics =
+          listened(
+              GenesysTokenMetrics.builder()
+                  .name("bench")
+                  .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                  .observationRegistry(io.micrometer.observation.ObservationRegistry.create())
+                  .build());
 
       // The peer with every default; only the registration is ours.
       peer =
@@ -91,14 +115,32 @@ public class HotPathBenchmarks {
       // it, then check that every contender now completes synchronously (subscribe() throws if not).
       peerFilter.filter(request, stubExchange).block(Duration.ofSeconds(10));
       subscribe(provider.token());
+      subscribe(withNoOpListener.token());
+      subscribe(withCountingListener.token());
+      subscribe(withMetrics.token());
       subscribe(peer.authorize());
       subscribe(filter.filter(request, stubExchange));
       subscribe(peerFilter.filter(request, stubExchange));
     }
 
+    private TokenProvider listened(TokenListener listener) {
+      TokenProvider listened =
+          GenesysTokenProvider.builder()
+              .clientId(GenesysLoginEmulator.DEFAULT_CLIENT_ID)
+              .clientSecret(GenesysLoginEmulator.DEFAULT_CLIENT_SECRET)
+              .tokenUri(emulator.tokenUri())
+              .listener(listener)
+              .build();
+      listened.token().block(Duration.ofSeconds(10));
+      return listened;
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
       provider.close();
+      withNoOpListener.close();
+      withCountingListener.close();
+      withMetrics.close();
       emulator.close();
     }
   }
@@ -106,6 +148,24 @@ public class HotPathBenchmarks {
   @Benchmark
   public AccessToken tokenLibrary(Contenders c) {
     return subscribe(c.provider.token());
+  }
+
+  /** {@code token()} with a listener that overrides nothing. */
+  @Benchmark
+  public AccessToken tokenLibraryNoOpListener(Contenders c) {
+    return subscribe(c.withNoOpListener.token());
+  }
+
+  /** {@code token()} with a listener that counts cache hits in a {@code LongAdder}. */
+  @Benchmark
+  public AccessToken tokenLibraryCountingListener(Contenders c) {
+    return subscribe(c.withCountingListener.token());
+  }
+
+  /** {@code token()} with {@code GenesysTokenMetrics} (meters and observations). */
+  @Benchmark
+  public AccessToken tokenLibraryMicrometer(Contenders c) {
+    return subscribe(c.withMetrics.token());
   }
 
   @Benchmark

@@ -39,6 +39,10 @@ import reactor.util.Loggers;
  * forms and other inserters that can write twice replay the same body. A body from a hot {@code
  * Publisher} cannot be replayed; do not send such requests through a 401-prone path.
  *
+ * <p><b>Replays</b> are reported to the provider with {@link TokenProvider#reportReplay(boolean)}
+ * (recovered, or rejected again), for its listeners' metrics; a replay that gets no new token is
+ * not reported, as its failure is the fetch's.
+ *
  * <p><b>Logs.</b> Each 401 is logged at DEBUG with the method, the URL without its query and the
  * Genesys correlation id, which Genesys support asks for. Token values are never logged.
  *
@@ -157,7 +161,9 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
         .flatMap(token -> send(request, next, token))
         .map(
             second -> {
-              if (isUnauthorized(second.response) && log.isDebugEnabled()) {
+              boolean rejectedAgain = isUnauthorized(second.response);
+              tokens.reportReplay(!rejectedAgain);
+              if (rejectedAgain && log.isDebugEnabled()) {
                 log.debug(
                     "{} {} answered 401 again with a new token [correlation id {}]; returning it",
                     request.method(),
