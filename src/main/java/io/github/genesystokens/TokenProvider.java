@@ -58,8 +58,8 @@ public interface TokenProvider extends AutoCloseable {
   /**
    * Reports how a request ended that an adapter replayed with a new token after the API rejected
    * the previous one with HTTP 401 (and {@link #invalidate} was called), so that the provider's
-   * {@linkplain TokenListener listeners} can count replays. The library's WebClient filter calls
-   * it; it changes nothing in the cache.
+   * {@linkplain TokenListener listeners} can count replays. The library's WebClient filter and its
+   * Genesys SDK connector call it; it changes nothing in the cache.
    *
    * <p>The default, for implementations other than this library's, does nothing.
    *

@@ -49,7 +49,9 @@ final class BearerConnector implements ApiClientConnector {
       return response;
     }
     dropRejected(response, sent);
-    return delegate.invoke(new BearerRequest(request, token()));
+    ApiClientConnectorResponse replayed = delegate.invoke(new BearerRequest(request, token()));
+    tokens.reportReplay(replayed.getStatusCode() != UNAUTHORIZED);
+    return replayed;
   }
 
   @Override
@@ -131,7 +133,27 @@ final class BearerConnector implements ApiClientConnector {
           return;
         }
         dropRejected(response, sent);
-        sendAsync(request, false, done);
+        sendAsync(request, false, reportingReplay(done));
+      }
+
+      @Override
+      public void onFailed(Throwable failure) {
+        done.onFailed(failure);
+      }
+    };
+  }
+
+  /**
+   * Tells the provider how a replay ended, as the WebClient filter does; a replay that failed
+   * before any answer (no token, a transport fault) is not a replay the API judged, and is not told.
+   */
+  private AsyncApiCallback<ApiClientConnectorResponse> reportingReplay(
+      AsyncApiCallback<ApiClientConnectorResponse> done) {
+    return new AsyncApiCallback<>() {
+      @Override
+      public void onCompleted(ApiClientConnectorResponse response) {
+        tokens.reportReplay(response.getStatusCode() != UNAUTHORIZED);
+        done.onCompleted(response);
       }
 
       @Override

@@ -24,6 +24,7 @@ import io.github.genesystokens.BlockingTokens;
 import io.github.genesystokens.GenesysTokenProvider;
 import io.github.genesystokens.Poll;
 import io.github.genesystokens.TokenEndpointException;
+import io.github.genesystokens.TokenListener;
 import io.github.genesystokens.TokenProvider;
 import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import java.io.ByteArrayInputStream;
@@ -86,12 +87,25 @@ class GenesysSdkTest {
     return emulator;
   }
 
+  /** What the provider's listeners (the metrics among them) hear of the connector's replays. */
+  private final ReplaysHeard replaysHeard = new ReplaysHeard();
+
+  private static final class ReplaysHeard implements TokenListener {
+    final AtomicInteger recovered = new AtomicInteger();
+    final AtomicInteger rejectedAgain = new AtomicInteger();
+
+    @Override
+    public void onReplay(boolean accepted) {
+      (accepted ? recovered : rejectedAgain).incrementAndGet();
+    }
+  }
+
   private TokenProvider provider(String secret) {
     return provider(GenesysTokenProvider.builder().clientId(ID).clientSecret(secret));
   }
 
   private TokenProvider provider(GenesysTokenProvider.Builder settings) {
-    TokenProvider tokens = settings.tokenUri(emulator.tokenUri()).build();
+    TokenProvider tokens = settings.tokenUri(emulator.tokenUri()).listener(replaysHeard).build();
     toClose.add(tokens::close);
     return tokens;
   }
@@ -138,6 +152,8 @@ class GenesysSdkTest {
     // users/me, tokens/me (204), users/me answered 401, the same call replayed.
     assertThat(emulator.apiRequests()).isEqualTo(4);
     assertThat(connectors.replays()).isEqualTo(1);
+    assertThat(replaysHeard.recovered).hasValue(1);
+    assertThat(replaysHeard.rejectedAgain).hasValue(0);
   }
 
   @Test
@@ -161,6 +177,8 @@ class GenesysSdkTest {
             ApiException.class, e -> assertThat(e.getStatusCode()).isEqualTo(401));
     revoking.get(5, TimeUnit.SECONDS);
     assertThat(connectors.replays()).isEqualTo(1);
+    assertThat(replaysHeard.rejectedAgain).hasValue(1);
+    assertThat(replaysHeard.recovered).hasValue(0);
     assertThat(emulator.tokenRequests()).isEqualTo(2);
   }
 
@@ -291,6 +309,7 @@ class GenesysSdkTest {
     assertThat(emulator.tokenRequests()).isEqualTo(2);
     assertThat(connectors.replays()).isBetween(1L, 50L);
     assertThat(emulator.apiRequests()).isEqualTo(100 + connectors.replays());
+    assertThat((long) replaysHeard.recovered.get()).isEqualTo(connectors.replays());
     System.out.println("[sdk] async: 100 calls, 0 failed, " + emulator.tokenRequests()
         + " token requests, " + connectors.replays() + " replays");
   }
@@ -323,6 +342,7 @@ class GenesysSdkTest {
     assertThat(tokenRequests).isBetween(lifetimes + 1, halves + 1);
     assertThat(emulator.tokensIssued()).isEqualTo(tokenRequests);
     assertThat(emulator.apiRequests()).isEqualTo(100 + connectors.replays());
+    assertThat((long) replaysHeard.recovered.get()).isEqualTo(connectors.replays());
     System.out.println("[sdk] short-lived tokens: 100 calls over " + elapsed.toMillis()
         + " ms, 0 failed, " + tokenRequests + " token requests, " + connectors.replays()
         + " replays");
