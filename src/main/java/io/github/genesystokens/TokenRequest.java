@@ -79,18 +79,25 @@ final class TokenRequest {
         credentials,
         authorization,
         body.toString().getBytes(StandardCharsets.US_ASCII),
-        new Redaction(echoesOf(secret, basic)));
+        new Redaction(echoesOf(id, secret)));
   }
 
   /**
    * The forms in which a server may quote the secret: raw, form-encoded (with {@code +} or {@code
-   * %20} for spaces), JSON-escaped, and the Basic value it is part of.
+   * %20} for spaces), JSON-escaped, and the Basic values of both Basic methods (whichever was
+   * sent: a proxy or a misconfigured server may have built the other).
    */
-  private static String[] echoesOf(String secret, String basic) {
+  private static String[] echoesOf(String id, String secret) {
     String form = formEncode(secret);
     String json = secret.replace("\\", "\\\\").replace("\"", "\\\"");
     return new String[] {
-      secret, form, form.replace("+", "%20"), json, json.replace("/", "\\/"), basic
+      secret,
+      form,
+      form.replace("+", "%20"),
+      json,
+      json.replace("/", "\\/"),
+      base64(id + ":" + secret),
+      base64(formEncode(id) + ":" + form)
     };
   }
 
