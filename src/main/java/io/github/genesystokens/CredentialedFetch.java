@@ -58,12 +58,15 @@ final class CredentialedFetch implements Supplier<Mono<IssuedToken>> {
                             false)));
   }
 
-  /** What messages call a source: its paths for files, its {@code name(...)} or kind otherwise. */
+  /**
+   * What messages call a source: its paths for files, else its {@code Mono.name(...)}, else the
+   * last operator (such as {@code 'peek'}), which is all a {@code Mono} says of itself.
+   */
   static String describe(Mono<ClientCredentials> source) {
     if (source instanceof ClientCredentials.FileSource) {
       return source.toString();
     }
-    return Scannable.from(source).name();
+    return "'" + Scannable.from(source).name() + "'";
   }
 
   @Override
@@ -94,8 +97,8 @@ final class CredentialedFetch implements Supplier<Mono<IssuedToken>> {
             return Mono.error(rejected);
           }
           log.info(
-              "{}: invalid_client for client {}, and the credentials source now gives client {};"
-                  + " sending the request again with them",
+              "{}: invalid_client for client {}, and the credentials source now gives other"
+                  + " credentials (client {}); sending the request again with them",
               name,
               used.clientId(),
               current.clientId());

@@ -487,7 +487,7 @@ public final class GenesysTokenProvider implements TokenProvider {
           credentials != null ? credentials : Mono.just(ClientCredentials.of(clientId, clientSecret));
       String client =
           credentials != null
-              ? "credentials " + CredentialedFetch.describe(credentials)
+              ? "credentials from " + CredentialedFetch.describe(credentials)
               : "clientId=" + clientId;
       String name = (credentials != null ? client : "client " + clientId) + " at " + uri;
 

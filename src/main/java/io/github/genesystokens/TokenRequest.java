@@ -43,9 +43,11 @@ final class TokenRequest {
     String secret = credentials.clientSecret();
     if (method.usesBasic() && id.indexOf(':') >= 0) {
       throw new TokenException(
-          "the client id from "
+          "client id "
+              + id
+              + " ("
               + source
-              + " contains ':', which clientAuthentication "
+              + ") contains ':', which clientAuthentication "
               + method
               + " cannot send (RFC 7617: the server splits the id at the first ':');"
               + " use ClientAuthentication.CLIENT_SECRET_POST",
