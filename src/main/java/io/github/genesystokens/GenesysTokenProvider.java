@@ -32,6 +32,12 @@ import reactor.util.Loggers;
  * Mono<AccessToken> token = tokens.token();
  * }</pre>
  *
+ * <p><b>Other servers, rotating secrets.</b> Requests authenticate as Genesys Cloud expects;
+ * {@link Builder#clientAuthentication(ClientAuthentication)} selects the RFC 6749 methods other
+ * servers expect. {@link Builder#credentials(Mono)} reads the id and secret from a source for each
+ * token request, such as files that change when the secret is rotated ({@link
+ * ClientCredentials#fromFiles}); see {@code docs/interop.md}.
+ *
  * <p><b>Share one provider per OAuth client.</b> Each provider keeps one token and makes one token
  * request per token lifetime, however many threads call it. Close it when the application stops.
  *
