@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import reactor.core.publisher.Mono;
@@ -31,6 +32,12 @@ import reactor.util.Loggers;
  * Mono<AccessToken> token = tokens.token();
  * }</pre>
  *
+ * <p><b>Other servers, rotating secrets.</b> Requests authenticate as Genesys Cloud expects;
+ * {@link Builder#clientAuthentication(ClientAuthentication)} selects the RFC 6749 methods other
+ * servers expect. {@link Builder#credentials(Mono)} reads the id and secret from a source for each
+ * token request, such as files that change when the secret is rotated ({@link
+ * ClientCredentials#fromFiles}); see {@code docs/interop.md}.
+ *
  * <p><b>Share one provider per OAuth client.</b> Each provider keeps one token and makes one token
  * request per token lifetime, however many threads call it. Close it when the application stops.
  *
@@ -46,12 +53,13 @@ public final class GenesysTokenProvider implements TokenProvider {
   private static final Logger log = Loggers.getLogger(GenesysTokenProvider.class);
 
   private final TokenCache cache;
-  private final String clientId;
+  private final String client;
   private final URI tokenUri;
 
-  private GenesysTokenProvider(TokenCache cache, String clientId, URI tokenUri) {
+  /** @param client the client id, or the credentials source, as the provider's description */
+  private GenesysTokenProvider(TokenCache cache, String client, URI tokenUri) {
     this.cache = cache;
-    this.clientId = clientId;
+    this.client = client;
     this.tokenUri = tokenUri;
   }
 
@@ -89,11 +97,14 @@ public final class GenesysTokenProvider implements TokenProvider {
     cache.close();
   }
 
-  /** The client id, the token endpoint and the cache state; never a secret or a token. */
+  /**
+   * The client id (or the credentials source), the token endpoint and the cache state; never a
+   * secret or a token.
+   */
   @Override
   public String toString() {
-    return "GenesysTokenProvider[clientId="
-        + clientId
+    return "GenesysTokenProvider["
+        + client
         + ", tokenUri="
         + tokenUri
         + ", token="
@@ -124,8 +135,15 @@ public final class GenesysTokenProvider implements TokenProvider {
 
     static final Duration DEFAULT_FAILURE_COOLDOWN = Duration.ofSeconds(5);
 
+    /** Form parameters the provider sets; a user-set one would conflict with it. */
+    private static final Set<String> RESERVED_PARAMETERS =
+        Set.of("grant_type", "scope", "client_id", "client_secret");
+
     private String clientId;
     private String clientSecret;
+    private Mono<ClientCredentials> credentials;
+    private ClientAuthentication clientAuthentication = ClientAuthentication.GENESYS_BASIC;
+    private final List<Map.Entry<String, String>> tokenRequestParameters = new ArrayList<>();
     private GenesysRegion region;
     private URI tokenUri;
     private List<String> scopes = List.of();
@@ -145,7 +163,7 @@ public final class GenesysTokenProvider implements TokenProvider {
     private Builder() {}
 
     /**
-     * The OAuth client id. Required.
+     * The OAuth client id. Required, unless the credentials come from {@link #credentials(Mono)}.
      *
      * @param clientId the id of a client-credentials OAuth client
      * @return this builder
@@ -156,14 +174,84 @@ public final class GenesysTokenProvider implements TokenProvider {
     }
 
     /**
-     * The OAuth client secret. Required. It is sent only in the {@code Authorization} header of
-     * token requests and never printed.
+     * The OAuth client secret. Required, unless the credentials come from {@link
+     * #credentials(Mono)}. It is sent only in token requests, as {@link
+     * #clientAuthentication(ClientAuthentication)} says, and never printed.
      *
      * @param clientSecret the client's secret
      * @return this builder
      */
     public Builder clientSecret(String clientSecret) {
       this.clientSecret = requireText(clientSecret, "clientSecret");
+      return this;
+    }
+
+    /**
+     * Where the client id and secret come from, instead of {@link #clientId(String)} and {@link
+     * #clientSecret(String)}: for credentials that change while the application runs, such as
+     * {@link ClientCredentials#fromFiles(java.nio.file.Path, java.nio.file.Path)} over a mounted
+     * Kubernetes secret.
+     *
+     * <p>The source is subscribed for every token request, never for a call served from the
+     * cache: the token already held stays in use until it is renewed or rejected. When a request
+     * fails with {@code invalid_client}, the source is read once more and, if it now gives other
+     * credentials, the request is sent again at once, within the same fetch, so that the callers
+     * waiting for it see no error; if it gives the same ones, the error stands, with its {@link
+     * #failureCooldown(Duration) cooldown}. A source that fails or completes empty fails the
+     * request with a {@link TokenException} that names it (its {@code name(...)}, or for files,
+     * their paths).
+     *
+     * <p>The source runs on the thread that asks for a token (an event loop, or the refresh
+     * timer's scheduler): if it blocks, it must move itself off that thread, as {@code fromFiles}
+     * does with {@code subscribeOn(Schedulers.boundedElastic())}.
+     *
+     * @param source a source of credentials, subscribed once per token request
+     * @return this builder
+     */
+    public Builder credentials(Mono<ClientCredentials> source) {
+      this.credentials = Objects.requireNonNull(source, "credentials must not be null");
+      return this;
+    }
+
+    /**
+     * How token requests carry the client id and secret. The default, {@link
+     * ClientAuthentication#GENESYS_BASIC}, is what Genesys Cloud expects; other RFC 6749 servers
+     * expect {@link ClientAuthentication#CLIENT_SECRET_BASIC} (most) or {@link
+     * ClientAuthentication#CLIENT_SECRET_POST} (a client registered for it). With either Basic
+     * method a client id containing {@code :} is refused at {@link #build()}.
+     *
+     * @param clientAuthentication the method
+     * @return this builder
+     */
+    public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
+      this.clientAuthentication =
+          Objects.requireNonNull(clientAuthentication, "clientAuthentication must not be null");
+      return this;
+    }
+
+    /**
+     * Adds a parameter to the form body of every token request, such as {@code audience} or
+     * {@code resource} (RFC 8707), which some servers require. Repeatable, also with one name
+     * (several {@code resource} values); sent form-encoded, in the order added, after {@code
+     * grant_type} and {@code scope}. Not sent to Genesys Cloud unless set.
+     *
+     * @param name the parameter name; not one the provider sets itself ({@code grant_type},
+     *     {@code scope}: use {@link #scopes(String...)}, {@code client_id}, {@code
+     *     client_secret}: use the credentials)
+     * @param value its value, may be empty
+     * @return this builder
+     */
+    public Builder tokenRequestParameter(String name, String value) {
+      requireText(name, "tokenRequestParameter name");
+      Objects.requireNonNull(value, "tokenRequestParameter value must not be null");
+      if (RESERVED_PARAMETERS.contains(name)) {
+        throw new IllegalArgumentException(
+            "tokenRequestParameter "
+                + name
+                + " is set by the provider itself; "
+                + (name.equals("scope") ? "use scopes(...)" : "it cannot be overridden"));
+      }
+      tokenRequestParameters.add(Map.entry(name, value));
       return this;
     }
 
@@ -393,11 +481,24 @@ public final class GenesysTokenProvider implements TokenProvider {
      * @throws IllegalStateException if a required setting is missing or settings contradict
      */
     public TokenProvider build() {
-      if (clientId == null) {
-        throw new IllegalStateException("clientId is required");
+      if (credentials != null && (clientId != null || clientSecret != null)) {
+        throw new IllegalStateException(
+            "set credentials or clientId and clientSecret, not both");
       }
-      if (clientSecret == null) {
+      if (credentials == null && clientId == null) {
+        throw new IllegalStateException("clientId (or credentials) is required");
+      }
+      if (credentials == null && clientSecret == null) {
         throw new IllegalStateException("clientSecret is required");
+      }
+      if (clientId != null && clientId.indexOf(':') >= 0 && clientAuthentication.usesBasic()) {
+        throw new IllegalStateException(
+            "clientId '"
+                + clientId
+                + "' contains ':', which clientAuthentication "
+                + clientAuthentication
+                + " cannot send (RFC 7617: the server splits the id at the first ':');"
+                + " use ClientAuthentication.CLIENT_SECRET_POST");
       }
       if (region == null && tokenUri == null) {
         throw new IllegalStateException("region or tokenUri is required");
@@ -419,7 +520,13 @@ public final class GenesysTokenProvider implements TokenProvider {
                 + "): a token would expire before its refresh starts");
       }
       URI uri = tokenUri != null ? tokenUri : region.tokenUri();
-      String name = "client " + clientId + " at " + uri;
+      Mono<ClientCredentials> source =
+          credentials != null ? credentials : Mono.just(ClientCredentials.of(clientId, clientSecret));
+      String client =
+          credentials != null
+              ? "credentials from " + CredentialedFetch.describe(credentials)
+              : "clientId=" + clientId;
+      String name = (credentials != null ? client : "client " + clientId) + " at " + uri;
 
       ConnectionProvider ownPool = null;
       HttpClient transport = httpClient;
@@ -439,8 +546,17 @@ public final class GenesysTokenProvider implements TokenProvider {
                     (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
       }
       TokenEndpoint endpoint =
-          new TokenEndpoint(transport, uri, clientId, clientSecret, scopes, requestTimeout, clock);
+          new TokenEndpoint(
+              transport,
+              uri,
+              clientAuthentication,
+              scopes,
+              tokenRequestParameters,
+              client,
+              requestTimeout,
+              clock);
       RetryRules rules = new RetryRules(maxRetries, minBackoff, maxBackoff, maxRetryAfter, scheduler);
+      CredentialedFetch fetch = new CredentialedFetch(source, endpoint, rules, name);
       ConnectionProvider pool = ownPool;
       Runnable release =
           pool == null
@@ -452,7 +568,7 @@ public final class GenesysTokenProvider implements TokenProvider {
                           e -> log.debug("{}: closing the connection pool failed: {}", name, e));
       TokenCache cache =
           new TokenCache(
-              () -> FetchEvents.eachAttempt(endpoint.requestToken()).retryWhen(rules.retry(name)),
+              fetch,
               new RefreshPolicy(refreshAhead, expirySkew),
               clock,
               scheduler,
@@ -460,7 +576,7 @@ public final class GenesysTokenProvider implements TokenProvider {
               name,
               release,
               Listeners.of(listeners, name));
-      return new GenesysTokenProvider(cache, clientId, uri);
+      return new GenesysTokenProvider(cache, client, uri);
     }
 
     private static String requireText(String value, String name) {
@@ -486,6 +602,9 @@ public final class GenesysTokenProvider implements TokenProvider {
           + clientId
           + ", clientSecret="
           + (clientSecret == null ? "null" : "<redacted>")
+          + (credentials == null ? "" : ", credentials=" + CredentialedFetch.describe(credentials))
+          + ", clientAuthentication="
+          + clientAuthentication
           + ", region="
           + region
           + ", tokenUri="

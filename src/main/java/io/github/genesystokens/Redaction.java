@@ -2,6 +2,7 @@ package io.github.genesystokens;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -23,16 +24,18 @@ final class Redaction {
   private final List<String> secrets;
 
   /**
-   * @param secrets strings that must never be quoted (the client secret, the Basic credentials);
-   *     blank ones are ignored
+   * @param secrets strings that must never be quoted (the client secret in each form it may be
+   *     echoed in, the Basic credentials); blank ones are ignored
    */
   Redaction(String... secrets) {
     List<String> kept = new ArrayList<>();
     for (String secret : secrets) {
-      if (secret != null && !secret.isBlank()) {
+      if (secret != null && !secret.isBlank() && !kept.contains(secret)) {
         kept.add(secret);
       }
     }
+    // Longest first: a form that contains another is replaced whole, not left half quoted.
+    kept.sort(Comparator.comparingInt(String::length).reversed());
     this.secrets = List.copyOf(kept);
   }
 

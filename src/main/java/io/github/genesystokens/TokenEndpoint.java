@@ -6,16 +6,17 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
@@ -27,8 +28,10 @@ import reactor.netty.http.client.HttpClientResponse;
  *
  * <p>The request is the one the Genesys SDKs send (docs/genesys-login.md, "The token request"):
  * {@code Authorization: Basic base64(UTF-8(id + ":" + secret))} with neither part URL-encoded, a
- * form body {@code grant_type=client_credentials}, {@code scope} only when scopes are configured.
- * The reply is read up to {@link #MAX_REPLY_BYTES}; the whole exchange, from connecting to the last
+ * form body {@code grant_type=client_credentials}, {@code scope} only when scopes are configured,
+ * then any extra parameters; that is {@link ClientAuthentication#GENESYS_BASIC}. The other methods
+ * encode the credentials as RFC 6749 section 2.3.1 says; {@link TokenRequest} builds the header
+ * and the body from the credentials of each request. The reply is read up to {@link #MAX_REPLY_BYTES}; the whole exchange, from connecting to the last
  * byte, is bounded by the request timeout.
  */
 final class TokenEndpoint {
@@ -40,64 +43,86 @@ final class TokenEndpoint {
 
   private final HttpClient client;
   private final URI tokenUri;
-  private final byte[] form;
+  private final String endpoint;
+  private final ClientAuthentication authentication;
+  private final List<Map.Entry<String, String>> parameters;
+  private final String source;
   private final Duration timeout;
   private final Clock clock;
-  private final TokenReply.Context context;
+  /** The request of the credentials used last: they change rarely, so one is enough. */
+  private final AtomicReference<TokenRequest> lastRequest = new AtomicReference<>();
 
   /**
    * @param client the transport, already configured with the caller's options; this adds headers
    *     and timeouts to a copy and never changes the caller's
+   * @param extraParameters form parameters after {@code grant_type} and {@code scope}, not yet
+   *     encoded
+   * @param source what the credentials come from, for messages
    */
   TokenEndpoint(
       HttpClient client,
       URI tokenUri,
-      String clientId,
-      String clientSecret,
+      ClientAuthentication authentication,
       List<String> scopes,
+      List<Map.Entry<String, String>> extraParameters,
+      String source,
       Duration timeout,
       Clock clock) {
     Objects.requireNonNull(client, "client");
     this.tokenUri = Objects.requireNonNull(tokenUri, "tokenUri");
+    this.endpoint = tokenUri.toString();
+    this.authentication = Objects.requireNonNull(authentication, "authentication");
+    this.source = Objects.requireNonNull(source, "source");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.form = formBody(scopes);
-    String credentials =
-        Base64.getEncoder()
-            .encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
-    String authorization = "Basic " + credentials;
-    this.context =
-        new TokenReply.Context(
-            tokenUri.toString(), clientId, new Redaction(clientSecret, credentials));
-    int formLength = form.length;
+    List<Map.Entry<String, String>> form = new ArrayList<>();
+    form.add(Map.entry("grant_type", "client_credentials"));
+    if (!scopes.isEmpty()) {
+      form.add(Map.entry("scope", String.join(" ", scopes)));
+    }
+    form.addAll(extraParameters);
+    this.parameters = List.copyOf(form);
     this.client =
         client
             .responseTimeout(timeout)
             .headers(
                 h ->
-                    h.set(HttpHeaderNames.AUTHORIZATION, authorization)
-                        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
                         .set(HttpHeaderNames.ACCEPT, "application/json")
-                        .set(HttpHeaderNames.USER_AGENT, LibraryVersion.USER_AGENT)
-                        .set(HttpHeaderNames.CONTENT_LENGTH, formLength));
+                        .set(HttpHeaderNames.USER_AGENT, LibraryVersion.USER_AGENT));
   }
 
-  /** {@code grant_type=client_credentials}, plus the space-joined scopes when there are any. */
-  static byte[] formBody(List<String> scopes) {
-    StringBuilder body = new StringBuilder("grant_type=client_credentials");
-    if (!scopes.isEmpty()) {
-      body.append("&scope=")
-          .append(URLEncoder.encode(String.join(" ", scopes), StandardCharsets.UTF_8));
+  /** The request for {@code credentials}, built once per distinct credentials. */
+  private TokenRequest requestFor(ClientCredentials credentials) {
+    TokenRequest last = lastRequest.get();
+    if (last != null && last.credentials.equals(credentials)) {
+      return last;
     }
-    return body.toString().getBytes(StandardCharsets.US_ASCII);
+    TokenRequest fresh = TokenRequest.of(credentials, authentication, parameters, source);
+    lastRequest.set(fresh);
+    return fresh;
   }
 
-  /** One attempt: a token, or a {@link TokenException} saying whether a retry may help. */
-  Mono<IssuedToken> requestToken() {
+  /**
+   * One attempt with these credentials: a token, or a {@link TokenException} saying whether a
+   * retry may help.
+   */
+  Mono<IssuedToken> requestToken(ClientCredentials credentials) {
     return Mono.defer(
         () -> {
+          TokenRequest request = requestFor(credentials);
+          TokenReply.Context context =
+              new TokenReply.Context(endpoint, credentials.clientId(), request.redaction);
           Instant requestedAt = clock.instant();
+          byte[] form = request.form;
           return client
+              .headers(
+                  h -> {
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, form.length);
+                    if (request.authorization != null) {
+                      h.set(HttpHeaderNames.AUTHORIZATION, request.authorization);
+                    }
+                  })
               .post()
               .uri(tokenUri)
               .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(form)))
@@ -108,7 +133,8 @@ final class TokenEndpoint {
               .timeout(timeout, Schedulers.parallel())
               .switchIfEmpty(Mono.error(this::noReply))
               .map(reply -> reply.toToken(requestedAt, clock.instant(), context))
-              .onErrorMap(e -> !(e instanceof TokenException), this::transportFailure);
+              .onErrorMap(
+                  e -> !(e instanceof TokenException), e -> transportFailure(e, context));
         });
   }
 
@@ -150,13 +176,13 @@ final class TokenEndpoint {
 
   private TokenException noReply() {
     return new TokenException(
-        "token endpoint " + context.endpoint + " closed the connection without a reply", null, true);
+        "token endpoint " + endpoint + " closed the connection without a reply", null, true);
   }
 
   private TokenEndpointException tooLarge(int status, String correlationId) {
     return new TokenEndpointException(
         "token endpoint "
-            + context.endpoint
+            + endpoint
             + " answered HTTP "
             + status
             + " with a reply larger than "
@@ -171,7 +197,7 @@ final class TokenEndpoint {
         false);
   }
 
-  private TokenException transportFailure(Throwable error) {
+  private TokenException transportFailure(Throwable error, TokenReply.Context context) {
     if (error instanceof TimeoutException) {
       return new TokenException(
           "token endpoint "

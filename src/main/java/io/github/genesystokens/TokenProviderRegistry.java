@@ -31,6 +31,14 @@ import reactor.util.Loggers;
  * caller that asks for other scopes gets another provider and another token, never one issued for
  * different scopes.
  *
+ * <p><b>Credentials that change.</b> A key may name a credentials source instead of a client id
+ * ({@link Key#of(URI, Mono, String...)}), for clients whose secret rotates while the application
+ * runs: the registry cannot know the client id before reading the source, so such a provider is
+ * kept per token endpoint, source (the same {@code Mono} instance) and scope set, and the secret
+ * lookup is not used for it. The provider reads the source for each token request, as {@link
+ * GenesysTokenProvider.Builder#credentials(Mono)} says. A registry of such keys only may be built
+ * with {@link #builder()}.
+ *
  * <p><b>Creation.</b> Providers are created on first use of their key, from the shared {@code
  * HttpClient} and the shared settings. Concurrent first uses of one key create one provider, and
  * therefore one token request. The secret lookup runs then, once per creation, on the caller's
@@ -81,6 +89,23 @@ public final class TokenProviderRegistry implements AutoCloseable {
    */
   public static Builder builder(Function<Key, String> secrets) {
     return new Builder(secrets);
+  }
+
+  /**
+   * Starts the configuration of a registry without a secret lookup, for keys that carry their
+   * credentials source ({@link Key#of(URI, Mono, String...)}); a key with a client id is then
+   * refused with an {@link IllegalArgumentException}.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder(
+        key -> {
+          throw new IllegalArgumentException(
+              "this registry was built without a secret lookup, so it cannot create a provider for "
+                  + key
+                  + "; use TokenProviderRegistry.builder(secrets) or a key with a credentials source");
+        });
   }
 
   /**
@@ -163,12 +188,17 @@ public final class TokenProviderRegistry implements AutoCloseable {
   }
 
   private TokenProvider create(Key key) {
-    String secret = secrets.apply(key);
-    if (secret == null) {
-      throw new IllegalArgumentException("the secret lookup returned null for " + key);
-    }
     GenesysTokenProvider.Builder builder = GenesysTokenProvider.builder();
     settings.accept(builder);
+    if (key.credentials() != null) {
+      builder.credentials(key.credentials());
+    } else {
+      String secret = secrets.apply(key);
+      if (secret == null) {
+        throw new IllegalArgumentException("the secret lookup returned null for " + key);
+      }
+      builder.clientId(key.clientId()).clientSecret(secret);
+    }
     if (listeners != null) {
       TokenListener listener = listeners.apply(key);
       if (listener != null) {
@@ -176,8 +206,6 @@ public final class TokenProviderRegistry implements AutoCloseable {
       }
     }
     return builder
-        .clientId(key.clientId())
-        .clientSecret(secret)
         .tokenUri(key.tokenUri())
         .scopes(key.scopes().stream().sorted().toArray(String[]::new))
         .httpClient(httpClient)
@@ -213,23 +241,72 @@ public final class TokenProviderRegistry implements AutoCloseable {
 
   /**
    * Identifies an OAuth client and the scopes its tokens are asked for. Two keys are equal when
-   * they have the same token endpoint, client id and set of scopes (in any order).
+   * they have the same token endpoint, client id (or the same credentials source instance) and
+   * set of scopes (in any order).
    *
    * @param tokenUri the token endpoint ({@link GenesysRegion#tokenUri()} for a region)
-   * @param clientId the OAuth client id
+   * @param clientId the OAuth client id, or {@code null} for a key with a credentials source
    * @param scopes the scopes to request; empty for none, the Genesys default
+   * @param credentials the credentials source, or {@code null} for a key with a client id (whose
+   *     secret the registry's lookup gives)
    */
-  public record Key(URI tokenUri, String clientId, Set<String> scopes) {
+  public record Key(
+      URI tokenUri, String clientId, Set<String> scopes, Mono<ClientCredentials> credentials) {
 
-    /** Checks the parts and copies the scopes into an immutable set. */
+    /** Checks the parts (a client id or a source, not both) and copies the scopes. */
     public Key {
-      Objects.requireNonNull(clientId, "clientId must not be null");
       Objects.requireNonNull(scopes, "scopes must not be null");
-      if (clientId.isBlank()) {
+      if ((clientId == null) == (credentials == null)) {
+        throw new IllegalArgumentException(
+            "a key has a clientId or a credentials source, exactly one");
+      }
+      if (clientId != null && clientId.isBlank()) {
         throw new IllegalArgumentException("clientId must not be blank");
       }
       Loopback.requireUsableTokenUri(tokenUri);
       scopes = Set.copyOf(scopes);
+    }
+
+    /**
+     * A key with a client id, whose secret the registry's lookup gives.
+     *
+     * @param tokenUri the token endpoint
+     * @param clientId the OAuth client id
+     * @param scopes the scopes to request; empty for none
+     */
+    public Key(URI tokenUri, String clientId, Set<String> scopes) {
+      this(tokenUri, Objects.requireNonNull(clientId, "clientId must not be null"), scopes, null);
+    }
+
+    /**
+     * A client whose credentials come from a source and may change, at any token endpoint. Keep
+     * the source in one place (a field): keys are equal only for the same {@code Mono} instance.
+     *
+     * @param tokenUri the token endpoint, {@code https} or {@code http} to a loopback host ({@link
+     *     GenesysRegion#tokenUri()} for a region)
+     * @param credentials the source, read for each token request
+     * @param scopes the scopes to request, none for the Genesys default
+     * @return the key
+     */
+    public static Key of(URI tokenUri, Mono<ClientCredentials> credentials, String... scopes) {
+      return new Key(
+          tokenUri,
+          null,
+          Set.of(scopes),
+          Objects.requireNonNull(credentials, "credentials must not be null"));
+    }
+
+    /** The endpoint, the client id or the source, and the scopes; never a secret. */
+    @Override
+    public String toString() {
+      return "Key[tokenUri="
+          + tokenUri
+          + (clientId != null
+              ? ", clientId=" + clientId
+              : ", credentials=" + CredentialedFetch.describe(credentials))
+          + ", scopes="
+          + scopes
+          + "]";
     }
 
     /**

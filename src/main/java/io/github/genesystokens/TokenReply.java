@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * One reply of the token endpoint, read into a token or into a {@link TokenEndpointException}.
@@ -75,7 +77,24 @@ final class TokenReply {
         ? type.asText()
         : "Bearer";
     return new IssuedToken(
-        new AccessToken(accessToken.asText(), tokenType, requestedAt.plus(lifetime)), requestedAt);
+        new AccessToken(
+            accessToken.asText(), tokenType, requestedAt.plus(lifetime), scopes(root.get("scope"))),
+        requestedAt);
+  }
+
+  /**
+   * The space-delimited {@code scope} of RFC 6749 section 5.1; empty when absent or not text (the
+   * RFC then means "as requested", but what was granted is not known, so nothing is claimed).
+   */
+  private static Set<String> scopes(JsonNode scope) {
+    if (scope == null || !scope.isTextual() || scope.asText().isBlank()) {
+      return Set.of();
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    for (String part : scope.asText().strip().split("\\s+")) {
+      scopes.add(part);
+    }
+    return scopes;
   }
 
   private JsonNode parse() {

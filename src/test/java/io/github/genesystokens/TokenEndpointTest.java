@@ -31,6 +31,7 @@ class TokenEndpointTest {
   private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
   private static final String ID = "3f1c8e42-client";
   private static final String SECRET = "s3cr+t/with=chars%and-é";
+  private static final ClientCredentials CREDENTIALS = ClientCredentials.of(ID, SECRET);
 
   private MockWebServer server;
   private URI tokenUri;
@@ -48,8 +49,21 @@ class TokenEndpointTest {
   }
 
   private TokenEndpoint endpoint(List<String> scopes, Duration timeout) {
+    return genesys(HttpClient.create(), tokenUri, scopes, timeout, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  /** An endpoint with the Genesys method and no extra parameters, as the builder's defaults. */
+  static TokenEndpoint genesys(
+      HttpClient client, URI tokenUri, List<String> scopes, Duration timeout, Clock clock) {
     return new TokenEndpoint(
-        HttpClient.create(), tokenUri, ID, SECRET, scopes, timeout, Clock.fixed(NOW, ZoneOffset.UTC));
+        client,
+        tokenUri,
+        ClientAuthentication.GENESYS_BASIC,
+        scopes,
+        List.of(),
+        "clientId=" + ID,
+        timeout,
+        clock);
   }
 
   private TokenEndpoint endpoint() {
@@ -71,7 +85,7 @@ class TokenEndpointTest {
   void sendsTheClientCredentialsGrantExactlyAsTheGenesysSdksDo() throws Exception {
     server.enqueue(json(200, GOOD));
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .assertNext(
             issued -> {
               assertThat(issued.token().value()).isEqualTo("tok-abc");
@@ -99,7 +113,7 @@ class TokenEndpointTest {
     server.enqueue(json(200, GOOD));
 
     StepVerifier.create(endpoint(List.of("analytics:readonly", "users"), Duration.ofSeconds(5))
-            .requestToken())
+            .requestToken(CREDENTIALS))
         .expectNextCount(1)
         .verifyComplete();
 
@@ -112,7 +126,7 @@ class TokenEndpointTest {
   @Test
   void expiryIsTheRequestInstantPlusExpiresIn() {
     server.enqueue(json(200, GOOD));
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .assertNext(
             issued -> {
               assertThat(issued.requestedAt()).isEqualTo(NOW);
@@ -124,7 +138,7 @@ class TokenEndpointTest {
   @Test
   void acceptsExpiresInAsANumericStringAndAMissingTokenType() {
     server.enqueue(json(200, "{\"access_token\":\"t\",\"expires_in\":\" 300 \"}"));
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .assertNext(
             issued -> {
               assertThat(issued.lifetime()).isEqualTo(Duration.ofSeconds(300));
@@ -158,7 +172,7 @@ class TokenEndpointTest {
         new MockResponse.Builder().code(200).setHeader("Genesys-Correlation-Id", "corr-1")
             .body(body).build());
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               assertThat(e).isInstanceOf(TokenEndpointException.class);
@@ -182,7 +196,7 @@ class TokenEndpointTest {
     server.enqueue(new MockResponse.Builder().code(200).chunkedBody(huge, 1024).build());
 
     for (int i = 0; i < 2; i++) {
-      StepVerifier.create(endpoint().requestToken())
+      StepVerifier.create(endpoint().requestToken(CREDENTIALS))
           .expectErrorSatisfies(
               e ->
                   assertThat(e)
@@ -196,7 +210,7 @@ class TokenEndpointTest {
   void aServerThatNeverAnswersTimesOutAsARetryableError() {
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
 
-    StepVerifier.create(endpoint(List.of(), Duration.ofMillis(300)).requestToken())
+    StepVerifier.create(endpoint(List.of(), Duration.ofMillis(300)).requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               assertThat(e)
@@ -216,7 +230,7 @@ class TokenEndpointTest {
             .onResponseBody(SocketEffect.Stall.INSTANCE)
             .build());
 
-    StepVerifier.create(endpoint(List.of(), Duration.ofMillis(300)).requestToken())
+    StepVerifier.create(endpoint(List.of(), Duration.ofMillis(300)).requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> assertThat(((TokenException) e).isRetryable()).isTrue())
         .verify(Duration.ofSeconds(5));
@@ -227,16 +241,14 @@ class TokenEndpointTest {
     int port = server.getPort();
     server.close();
     TokenEndpoint unreachable =
-        new TokenEndpoint(
+        genesys(
             HttpClient.create(),
             URI.create("http://127.0.0.1:" + port + "/oauth/token"),
-            ID,
-            SECRET,
             List.of(),
             Duration.ofSeconds(5),
             Clock.systemUTC());
 
-    StepVerifier.create(unreachable.requestToken())
+    StepVerifier.create(unreachable.requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               assertThat(e).isExactlyInstanceOf(TokenException.class)
@@ -257,7 +269,7 @@ class TokenEndpointTest {
                     + "\"error_description\":\"client not found\"}")
             .build());
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               TokenEndpointException te = (TokenEndpointException) e;
@@ -286,7 +298,7 @@ class TokenEndpointTest {
             .body("{\"error\":\"invalid_client\",\"error_description\":\"authentication failed\"}")
             .build());
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               TokenEndpointException te = (TokenEndpointException) e;
@@ -304,7 +316,7 @@ class TokenEndpointTest {
             "{\"error\":\"invalid_request\",\"description\":\"rate limit exceeded; try again later\","
                 + "\"error_description\":\"rate limit exceeded; try again later\"}"));
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               TokenEndpointException te = (TokenEndpointException) e;
@@ -320,7 +332,7 @@ class TokenEndpointTest {
     server.enqueue(
         new MockResponse.Builder().code(429).setHeader("Retry-After", "12").body("").build());
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               TokenEndpointException te = (TokenEndpointException) e;
@@ -339,7 +351,7 @@ class TokenEndpointTest {
         new MockResponse.Builder().code(503).setHeader("Content-Type", "text/html").body(page)
             .build());
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e -> {
               TokenEndpointException te = (TokenEndpointException) e;
@@ -364,7 +376,7 @@ class TokenEndpointTest {
             "{\"error\":\"server_error\",\"echo\":\"" + SECRET + " " + basic
                 + "\",\"access_token\":\"leaked-tok\"}"));
 
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectErrorSatisfies(
             e ->
                 assertThat(e.getMessage())
@@ -378,8 +390,7 @@ class TokenEndpointTest {
   @Test
   void doesNotChangeTheCallersHttpClient() throws Exception {
     HttpClient callers = HttpClient.create();
-    new TokenEndpoint(callers, tokenUri, ID, SECRET, List.of(), Duration.ofSeconds(5),
-        Clock.systemUTC());
+    genesys(callers, tokenUri, List.of(), Duration.ofSeconds(5), Clock.systemUTC());
     server.enqueue(json(200, "{}"));
 
     callers.get().uri(tokenUri).response().block(Duration.ofSeconds(5));
@@ -391,7 +402,7 @@ class TokenEndpointTest {
   void closesTheConnectionOfAnOversizedReplyInsteadOfReadingIt() {
     Buffer endless = new Buffer().write(new byte[TokenEndpoint.MAX_REPLY_BYTES * 4]);
     server.enqueue(new MockResponse.Builder().code(200).body(endless).build());
-    StepVerifier.create(endpoint().requestToken())
+    StepVerifier.create(endpoint().requestToken(CREDENTIALS))
         .expectError(TokenEndpointException.class)
         .verify(Duration.ofSeconds(5));
   }

@@ -3,12 +3,13 @@ package io.github.genesystokens.emulator;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -55,7 +56,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *       Java SDK among them, look them up case-sensitively.
  * </ul>
  *
- * <p>Faults are scripted at run time: {@link #latency(Duration)}, {@link
+ * <p>Clients change at run time as in the Genesys admin UI: {@link #registerClient}, {@link
+ * #resetSecret} (the new secret replaces the old at once), {@link #disableClient} (its tokens are
+ * revoked). Faults are scripted at run time: {@link #latency(Duration)}, {@link
  * #failNextTokenRequests(int, Fault)}, {@link #outage(Duration)}. Token expiry, rate-limit windows
  * and outages are judged on the emulator's own {@link Builder#clock(Clock)}, so a test can make it
  * disagree with the client's clock.
@@ -80,6 +83,9 @@ public final class GenesysLoginEmulator implements AutoCloseable {
   private final Counters counters;
   private final Clock clock;
   private final Sinks.Empty<Void> closing;
+  /** The clients, by id; changed at run time by {@link #registerClient}, {@link #resetSecret}. */
+  private final Map<String, RegisteredClient> clients = new ConcurrentHashMap<>();
+  private final Duration defaultTokenLifetime;
 
   private GenesysLoginEmulator(Builder settings) {
     this.clock = settings.clock;
@@ -87,7 +93,7 @@ public final class GenesysLoginEmulator implements AutoCloseable {
     this.faults = new FaultPlan();
     this.counters = new Counters();
     this.closing = Sinks.empty();
-    Map<String, RegisteredClient> clients = new LinkedHashMap<>();
+    this.defaultTokenLifetime = settings.tokenLifetime;
     if (settings.clients.isEmpty()) {
       clients.put(
           DEFAULT_CLIENT_ID,
@@ -102,7 +108,7 @@ public final class GenesysLoginEmulator implements AutoCloseable {
                     : new RegisteredClient(id, client.secret(), settings.tokenLifetime)));
     LoginService login =
         new LoginService(
-            Collections.unmodifiableMap(clients),
+            clients,
             store,
             settings.throttle,
             faults,
@@ -217,6 +223,23 @@ public final class GenesysLoginEmulator implements AutoCloseable {
     faults.outage(now, now.plus(duration));
   }
 
+  private static String checkedId(String id) {
+    Objects.requireNonNull(id, "client id must not be null");
+    if (id.isBlank() || id.indexOf(':') >= 0) {
+      throw new IllegalArgumentException(
+          "client id must not be blank or contain ':' (Basic auth splits on it): '" + id + "'");
+    }
+    return id;
+  }
+
+  private static String checkedSecret(String secret) {
+    Objects.requireNonNull(secret, "client secret must not be null");
+    if (secret.isEmpty()) {
+      throw new IllegalArgumentException("client secret must not be empty");
+    }
+    return secret;
+  }
+
   /** Removes the latency, the queued token faults and the outage window. */
   public void clearFaults() {
     faults.clear();
@@ -228,6 +251,62 @@ public final class GenesysLoginEmulator implements AutoCloseable {
    */
   public void revokeAllTokens() {
     store.revokeAll();
+  }
+
+  /**
+   * Registers an OAuth client while the emulator runs, as creating one in the Genesys admin UI
+   * does; its tokens live the builder's {@link Builder#tokenLifetime(Duration)}. The first step of
+   * a rotation without downtime: the application moves to this client, then the old one is
+   * disabled.
+   *
+   * @param id a client id not registered yet, without {@code :}
+   * @param secret its secret
+   */
+  public void registerClient(String id, String secret) {
+    RegisteredClient client =
+        new RegisteredClient(checkedId(id), checkedSecret(secret), defaultTokenLifetime);
+    if (clients.putIfAbsent(id, client) != null) {
+      throw new IllegalArgumentException("client " + id + " is already registered");
+    }
+  }
+
+  /**
+   * Replaces a client's secret at once, as the Genesys secret reset does: from now on only {@code
+   * newSecret} authenticates, with no overlap. Tokens issued before stay valid (nothing says the
+   * real reset revokes them).
+   *
+   * @param id a registered client id
+   * @param newSecret the new secret
+   */
+  public void resetSecret(String id, String newSecret) {
+    String secret = checkedSecret(newSecret);
+    if (clients.computeIfPresent(id, (key, client) -> client.withSecret(secret)) == null) {
+      throw new IllegalArgumentException("no client " + id + " is registered");
+    }
+  }
+
+  /**
+   * Disables a client, as the Genesys admin UI does: its token requests answer {@code
+   * invalid_client}, and every token it was issued is revoked at once (API calls get 401).
+   *
+   * @param id a registered client id
+   */
+  public void disableClient(String id) {
+    if (clients.computeIfPresent(id, (key, client) -> client.disabled()) == null) {
+      throw new IllegalArgumentException("no client " + id + " is registered");
+    }
+    store.revokeClient(id);
+  }
+
+  /**
+   * How many tokens were issued to one client.
+   *
+   * @param id a client id
+   * @return the count since start, 0 for an unknown id
+   */
+  public long tokensIssuedTo(String id) {
+    AtomicLong issued = counters.issuedTo.get(id);
+    return issued == null ? 0 : issued.get();
   }
 
   /**
@@ -481,15 +560,8 @@ public final class GenesysLoginEmulator implements AutoCloseable {
     }
 
     private Builder register(String id, String secret, Duration lifetime) {
-      Objects.requireNonNull(id, "client id must not be null");
-      Objects.requireNonNull(secret, "client secret must not be null");
-      if (id.isBlank() || id.indexOf(':') >= 0) {
-        throw new IllegalArgumentException(
-            "client id must not be blank or contain ':' (Basic auth splits on it): '" + id + "'");
-      }
-      if (secret.isEmpty()) {
-        throw new IllegalArgumentException("client secret must not be empty");
-      }
+      checkedId(id);
+      checkedSecret(secret);
       if (clients.containsKey(id)) {
         throw new IllegalArgumentException("client " + id + " is already registered");
       }

@@ -23,6 +23,7 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 final class LoginService {
 
+  /** The emulator's clients, changed at run time by the emulator (reset secret, disable). */
   private final Map<String, RegisteredClient> clients;
   private final TokenStore store;
   private final MintThrottle throttle;
@@ -78,6 +79,11 @@ final class LoginService {
     if (client == null) {
       return invalidClient(response, "client not found");
     }
+    if (!client.enabled()) {
+      // What the real service answers a disabled client is not documented; this is the generic
+      // refusal.
+      return invalidClient(response, "authentication failed");
+    }
     if (!MessageDigest.isEqual(
         client.secret().getBytes(StandardCharsets.UTF_8),
         credentials[1].getBytes(StandardCharsets.UTF_8))) {
@@ -107,7 +113,7 @@ final class LoginService {
       return throttled(response);
     }
     String token = store.issue(client.id(), now.plus(client.tokenLifetime()));
-    counters.tokensIssued.incrementAndGet();
+    counters.issued(client.id());
     return Replies.json(
         response
             .header(Wire.CACHE_CONTROL, "no-store")

@@ -84,6 +84,13 @@ final class TokenStore {
     }
   }
 
+  /** Revokes every token issued to one client, as disabling it does. */
+  void revokeClient(String clientId) {
+    tokens.values().stream()
+        .filter(issued -> issued.clientId.equals(clientId))
+        .forEach(issued -> issued.revoked = true);
+  }
+
   void revokeAll() {
     tokens.values().forEach(issued -> issued.revoked = true);
   }
