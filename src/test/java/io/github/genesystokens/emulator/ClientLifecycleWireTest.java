@@ -58,7 +58,7 @@ class ClientLifecycleWireTest {
     emulator.resetSecret("first", "secret-1b");
 
     HttpResponse<String> old = http.token("first", "secret-1");
-    assertThat(old.statusCode()).isEqualTo(401);
+    assertThat(old.statusCode()).isEqualTo(400) // invalid_client, the emulator's default status;
     assertThat(json(old).get("error").asText()).isEqualTo("invalid_client");
     assertThat(json(old).get("error_description").asText()).isEqualTo("authentication failed");
     tokenOf("first", "secret-1b");
@@ -74,7 +74,7 @@ class ClientLifecycleWireTest {
     emulator.disableClient("first");
 
     HttpResponse<String> refused = http.token("first", "secret-1");
-    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(json(refused).get("error").asText()).isEqualTo("invalid_client");
     assertThat(http.request("GET", "/api/v2/users/me", firsts).statusCode()).isEqualTo(401);
     assertThat(http.request("GET", "/api/v2/users/me", seconds).statusCode()).isEqualTo(200);
