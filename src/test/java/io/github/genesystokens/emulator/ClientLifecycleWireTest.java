@@ -58,7 +58,7 @@ class ClientLifecycleWireTest {
     emulator.resetSecret("first", "secret-1b");
 
     HttpResponse<String> old = http.token("first", "secret-1");
-    assertThat(old.statusCode()).isEqualTo(400) // invalid_client, the emulator's default status;
+    assertThat(old.statusCode()).isEqualTo(400); // invalid_client, at the emulator's default status
     assertThat(json(old).get("error").asText()).isEqualTo("invalid_client");
     assertThat(json(old).get("error_description").asText()).isEqualTo("authentication failed");
     tokenOf("first", "secret-1b");
