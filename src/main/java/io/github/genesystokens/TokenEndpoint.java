@@ -198,7 +198,10 @@ final class TokenEndpoint {
   }
 
   private TokenException transportFailure(Throwable error, TokenReply.Context context) {
-    if (error instanceof TimeoutException) {
+    // Two clocks bound one request: Reactor's timeout and the transport's read timeout, both set to
+    // requestTimeout. Whichever fires first, it is the same timeout to the caller.
+    if (error instanceof TimeoutException
+        || error instanceof io.netty.handler.timeout.TimeoutException) {
       return new TokenException(
           "token endpoint "
               + context.endpoint
