@@ -4,6 +4,7 @@ import io.github.genesystokens.emulator.ApiRateLimiter.Decision;
 import io.github.genesystokens.emulator.TokenStore.Verdict;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -13,8 +14,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * {@code /api/v2/**}: just enough of the Platform API to exercise bearer tokens. Every request is
- * authenticated first, then counted against its token's rate limit, then routed.
+ * {@code /api/v2/**}: just enough of the Platform API to exercise bearer tokens. A scripted fault
+ * answers first (it stands for the gateway failing before the API reads anything); otherwise every
+ * request is authenticated, then counted against its token's rate limit, then routed. Each request
+ * is logged with its answer once the answer is chosen.
  */
 final class ApiService {
 
@@ -22,17 +25,59 @@ final class ApiService {
   private final ApiRateLimiter limiter;
   private final Counters counters;
   private final Clock clock;
+  private final FaultPlan faults;
+  private final ApiCallLog log;
 
-  ApiService(TokenStore store, ApiRateLimiter limiter, Counters counters, Clock clock) {
+  ApiService(
+      TokenStore store,
+      ApiRateLimiter limiter,
+      Counters counters,
+      Clock clock,
+      FaultPlan faults,
+      ApiCallLog log) {
     this.store = store;
     this.limiter = limiter;
     this.counters = counters;
     this.clock = clock;
+    this.faults = faults;
+    this.log = log;
   }
 
   Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
     counters.apiRequests.incrementAndGet();
-    String token = bearer(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
+    String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+    return request
+        .receive()
+        .aggregate()
+        .asString(StandardCharsets.UTF_8)
+        .defaultIfEmpty("")
+        .flatMap(
+            body -> {
+              // Replies.json sets the status at once and sends on subscription, so the status is
+              // known here, before anything is on the wire.
+              Mono<Void> reply = answer(request, response, authorization);
+              String token = bearer(authorization);
+              log.add(
+                  new GenesysLoginEmulator.ApiCall(
+                      request.method().name(),
+                      request.fullPath(),
+                      authorization,
+                      body,
+                      response.status().code(),
+                      response.responseHeaders().get(Wire.CORRELATION_ID),
+                      store.clientOf(token),
+                      store.scopesOf(token)));
+              return reply;
+            });
+  }
+
+  private Mono<Void> answer(
+      HttpServerRequest request, HttpServerResponse response, String authorization) {
+    Fault fault = faults.pollApiFault();
+    if (fault != null) {
+      return fail(response, fault);
+    }
+    String token = bearer(authorization);
     if (token == null) {
       return Replies.json(
           response,
@@ -58,6 +103,27 @@ final class ApiService {
           Wire.tooManyRequests(limit.resetSeconds()));
     }
     return route(request, response, token);
+  }
+
+  private static Mono<Void> fail(HttpServerResponse response, Fault fault) {
+    switch (fault.kind()) {
+      case UNAUTHORIZED:
+        return Replies.json(
+            response, 401, Wire.apiError("Invalid login credentials.", "bad.credentials", 401));
+      case TOO_MANY_REQUESTS:
+        return Replies.json(
+            response.header(Wire.RETRY_AFTER, Long.toString(fault.retryAfterSeconds())),
+            429,
+            Wire.tooManyRequests(fault.retryAfterSeconds()));
+      case SERVICE_UNAVAILABLE:
+        return Replies.json(
+            response,
+            503,
+            Wire.apiError("The service is currently unavailable.", "service.unavailable", 503));
+      default:
+        // failNextApiRequests refuses the others.
+        throw new IllegalStateException("not an API fault: " + fault);
+    }
   }
 
   private Mono<Void> route(HttpServerRequest request, HttpServerResponse response, String token) {

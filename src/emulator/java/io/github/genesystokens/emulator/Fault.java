@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A failure the emulator's login service answers instead of a token, scripted with {@link
- * GenesysLoginEmulator#failNextTokenRequests(int, Fault)}.
+ * A failure the emulator answers instead of a token, scripted with {@link
+ * GenesysLoginEmulator#failNextTokenRequests(int, Fault)}, or instead of an API reply, scripted
+ * with {@link GenesysLoginEmulator#failNextApiRequests(int, Fault)}.
+ *
+ * <p>{@link #tooManyRequests(Duration)} and {@link #serviceUnavailable()} serve both sides; {@link
+ * #throttle()}, {@link #hang()} and {@link #malformed()} are faults of the login service only, and
+ * {@link #unauthorized()} of the API only.
  *
  * <p>Each fault is one way the real login service, or what stands in front of it, is seen to fail.
  * Instances are immutable and may be reused.
@@ -18,7 +23,8 @@ public final class Fault {
     SERVICE_UNAVAILABLE,
     THROTTLE,
     HANG,
-    MALFORMED
+    MALFORMED,
+    UNAUTHORIZED
   }
 
   private final Kind kind;
@@ -82,6 +88,30 @@ public final class Fault {
    */
   public static Fault malformed() {
     return new Fault(Kind.MALFORMED, null);
+  }
+
+  /**
+   * HTTP 401 {@code {"message":"Invalid login credentials.","code":"bad.credentials","status":401}}
+   * to an API request, whatever its token: the answer to a token the API refuses although the login
+   * service just issued it (a token of another region's login, a revocation the client cannot
+   * see). A fault of the API only.
+   *
+   * @return the fault
+   */
+  public static Fault unauthorized() {
+    return new Fault(Kind.UNAUTHORIZED, null);
+  }
+
+  /** Whether the login service can answer this fault. */
+  boolean servesLogin() {
+    return kind != Kind.UNAUTHORIZED;
+  }
+
+  /** Whether the API can answer this fault. */
+  boolean servesApi() {
+    return kind == Kind.UNAUTHORIZED
+        || kind == Kind.TOO_MANY_REQUESTS
+        || kind == Kind.SERVICE_UNAVAILABLE;
   }
 
   Kind kind() {

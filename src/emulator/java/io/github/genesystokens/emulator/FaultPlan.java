@@ -5,10 +5,14 @@ import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** The faults scripted by a test: a delay before every reply, queued token faults, an outage. */
+/**
+ * The faults scripted by a test: a delay before every reply, queued token and API faults, an
+ * outage.
+ */
 final class FaultPlan {
 
   private final Queue<Fault> nextTokenFaults = new ConcurrentLinkedQueue<>();
+  private final Queue<Fault> nextApiFaults = new ConcurrentLinkedQueue<>();
   private volatile Duration latency = Duration.ZERO;
   private volatile Instant outageStart;
   private volatile Instant outageEnd;
@@ -32,6 +36,17 @@ final class FaultPlan {
     return nextTokenFaults.poll();
   }
 
+  void failNextApi(int count, Fault fault) {
+    for (int i = 0; i < count; i++) {
+      nextApiFaults.add(fault);
+    }
+  }
+
+  /** The fault the next API request answers, consuming it, or null. */
+  Fault pollApiFault() {
+    return nextApiFaults.poll();
+  }
+
   int pendingTokenFaults() {
     return nextTokenFaults.size();
   }
@@ -51,6 +66,7 @@ final class FaultPlan {
 
   void clear() {
     nextTokenFaults.clear();
+    nextApiFaults.clear();
     latency = Duration.ZERO;
     outageStart = null;
     outageEnd = null;

@@ -4,8 +4,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,7 +61,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * <p>Clients change at run time as in the Genesys admin UI: {@link #registerClient}, {@link
  * #resetSecret} (the new secret replaces the old at once), {@link #disableClient} (its tokens are
  * revoked). Faults are scripted at run time: {@link #latency(Duration)}, {@link
- * #failNextTokenRequests(int, Fault)}, {@link #outage(Duration)}. Token expiry, rate-limit windows
+ * #failNextTokenRequests(int, Fault)}, {@link #failNextApiRequests(int, Fault)}, {@link
+ * #outage(Duration)}, {@link #holdApiReplies(int)}. What the API was sent is in {@link
+ * #apiCalls()}. Token expiry, rate-limit windows
  * and outages are judged on the emulator's own {@link Builder#clock(Clock)}, so a test can make it
  * disagree with the client's clock.
  *
@@ -74,7 +78,51 @@ public final class GenesysLoginEmulator implements AutoCloseable {
   /** The secret of {@link #DEFAULT_CLIENT_ID}: {@value}. */
   public static final String DEFAULT_CLIENT_SECRET = "emulator-secret";
 
+  /** How many API calls {@link #apiCalls()} keeps: {@value}. */
+  public static final int API_CALL_LOG_CAPACITY = ApiCallLog.CAPACITY;
+
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * One request the emulator's API answered, as {@link #apiCalls()} records it. It holds the bearer
+   * token as sent: print it nowhere.
+   *
+   * @param method the HTTP method, such as {@code GET}
+   * @param path the path, from {@code /api/v2/}, without the query
+   * @param authorization the {@code Authorization} header as sent, or null if there was none
+   * @param body the request body as UTF-8 text, empty if there was none
+   * @param status the HTTP status answered
+   * @param correlationId the {@code ININ-Correlation-Id} answered, to match a client's log line
+   * @param clientId the client the bearer token was issued to (even if it is revoked or expired
+   *     now), or null if there was no token or the emulator never issued it
+   * @param scopes the scopes the token was requested with ({@code scope}, space-separated, on the
+   *     token request), empty if none or if the token is unknown
+   */
+  public record ApiCall(
+      String method,
+      String path,
+      String authorization,
+      String body,
+      int status,
+      String correlationId,
+      String clientId,
+      Set<String> scopes) {
+
+    /** Checks the parts that are never missing, and copies the scopes. */
+    public ApiCall {
+      Objects.requireNonNull(method, "method must not be null");
+      Objects.requireNonNull(path, "path must not be null");
+      Objects.requireNonNull(body, "body must not be null");
+      scopes = Set.copyOf(Objects.requireNonNull(scopes, "scopes must not be null"));
+    }
+
+    /** Everything but the {@code Authorization} header and the body, which may hold secrets. */
+    @Override
+    public String toString() {
+      return "ApiCall[" + method + " " + path + " -> " + status + ", correlationId="
+          + correlationId + ", clientId=" + clientId + ", scopes=" + scopes + "]";
+    }
+  }
 
   private final DisposableServer server;
   private final URI baseUri;
@@ -83,6 +131,8 @@ public final class GenesysLoginEmulator implements AutoCloseable {
   private final Counters counters;
   private final Clock clock;
   private final Sinks.Empty<Void> closing;
+  private final ApiCallLog apiCallLog = new ApiCallLog();
+  private final ReplyBarrier barrier = new ReplyBarrier();
   /** The clients, by id; changed at run time by {@link #registerClient}, {@link #resetSecret}. */
   private final Map<String, RegisteredClient> clients = new ConcurrentHashMap<>();
   private final Duration defaultTokenLifetime;
@@ -117,7 +167,13 @@ public final class GenesysLoginEmulator implements AutoCloseable {
             settings.invalidClientStatus,
             closing.asMono());
     ApiService api =
-        new ApiService(store, new ApiRateLimiter(settings.apiRateLimit), counters, clock);
+        new ApiService(
+            store,
+            new ApiRateLimiter(settings.apiRateLimit),
+            counters,
+            clock,
+            faults,
+            apiCallLog);
     Dispatcher dispatcher = new Dispatcher(login, api);
     this.server =
         HttpServer.create()
@@ -197,14 +253,68 @@ public final class GenesysLoginEmulator implements AutoCloseable {
    * answered in order.
    *
    * @param count how many requests fail, at least 1
-   * @param fault the failure they answer
+   * @param fault the failure they answer; not {@link Fault#unauthorized()}, a fault of the API
    */
   public void failNextTokenRequests(int count, Fault fault) {
     Objects.requireNonNull(fault, "fault must not be null");
     if (count < 1) {
       throw new IllegalArgumentException("count must be at least 1: " + count);
     }
+    if (!fault.servesLogin()) {
+      throw new IllegalArgumentException(fault + " is a fault of the API, not of the login service");
+    }
     faults.failNext(count, fault);
+  }
+
+  /**
+   * Makes the next {@code count} requests under {@code /api/v2/} answer {@code fault}, whatever
+   * their token, before the token is even checked and without counting against its rate limit.
+   * {@link Fault#unauthorized()} is a 401 that a new token does not cure (a client's second 401);
+   * {@link Fault#tooManyRequests(Duration)} and {@link Fault#serviceUnavailable()} are a gateway's
+   * 429 and 503. Calls add up, answered in order; {@link #clearFaults()} drops them.
+   *
+   * @param count how many requests fail, at least 1
+   * @param fault {@code unauthorized}, {@code tooManyRequests} or {@code serviceUnavailable}
+   */
+  public void failNextApiRequests(int count, Fault fault) {
+    Objects.requireNonNull(fault, "fault must not be null");
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    if (!fault.servesApi()) {
+      throw new IllegalArgumentException(fault + " is a fault of the login service, not of the API");
+    }
+    faults.failNextApi(count, fault);
+  }
+
+  /**
+   * Holds the replies to the next {@code count} API requests until the last of them has arrived,
+   * then answers them all: a barrier that proves {@code count} concurrent requests were all in
+   * flight together, for example that all of them carried one revoked token before any client saw
+   * its 401. Held requests are judged (token, faults) when released, and hold no thread. Requests
+   * after the {@code count}th pass as usual. A new call replaces the barrier, releasing what it
+   * held; {@link #clearFaults()} and {@link #close()} release it too. If fewer than {@code count}
+   * requests come, the held ones wait until then, so bound the test's wait.
+   *
+   * @param count how many requests to hold, at least 1
+   */
+  public void holdApiReplies(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    barrier.hold(count);
+  }
+
+  /**
+   * The API requests the emulator has answered, oldest first: the last {@value
+   * #API_CALL_LOG_CAPACITY} of them, so that a long run does not grow without end. Each holds the
+   * {@code Authorization} header as sent, so <b>it holds bearer tokens</b>: a test tool, for
+   * assertions such as "the replay carried a new token and the same body", not for logs.
+   *
+   * @return an immutable snapshot
+   */
+  public List<ApiCall> apiCalls() {
+    return apiCallLog.snapshot();
   }
 
   /**
@@ -240,9 +350,13 @@ public final class GenesysLoginEmulator implements AutoCloseable {
     return secret;
   }
 
-  /** Removes the latency, the queued token faults and the outage window. */
+  /**
+   * Removes the latency, the queued token and API faults and the outage window, and releases the
+   * replies held by {@link #holdApiReplies(int)}.
+   */
   public void clearFaults() {
     faults.clear();
+    barrier.release();
   }
 
   /**
@@ -341,6 +455,7 @@ public final class GenesysLoginEmulator implements AutoCloseable {
    */
   @Override
   public void close() {
+    barrier.release();
     closing.tryEmitEmpty();
     if (!server.isDisposed()) {
       server.disposeNow(CLOSE_TIMEOUT);
@@ -379,9 +494,10 @@ public final class GenesysLoginEmulator implements AutoCloseable {
       response.header(Wire.CORRELATION_ID, correlationId());
       Mono<Void> handler = Mono.defer(() -> route(request, response));
       Duration latency = faults.latency();
-      return latency.isZero()
-          ? handler
-          : Mono.delay(latency, Schedulers.parallel()).then(handler);
+      Mono<Void> delayed =
+          latency.isZero() ? handler : Mono.delay(latency, Schedulers.parallel()).then(handler);
+      // Counted on arrival, before the latency, so that the barrier sees requests as they come.
+      return request.fullPath().startsWith("/api/v2/") ? barrier.arrive().then(delayed) : delayed;
     }
 
     private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {

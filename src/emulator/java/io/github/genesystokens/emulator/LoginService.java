@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -112,7 +114,7 @@ final class LoginService {
     if (!throttle.tryMint(client.id(), now)) {
       return throttled(response);
     }
-    String token = store.issue(client.id(), now.plus(client.tokenLifetime()));
+    String token = store.issue(client.id(), now.plus(client.tokenLifetime()), scopes(form));
     counters.issued(client.id());
     return Replies.json(
         response
@@ -120,6 +122,16 @@ final class LoginService {
             .header(Wire.PRAGMA, "no-cache"),
         200,
         Wire.tokenReply(token, client.tokenLifetime().getSeconds()));
+  }
+
+  /** The {@code scope} parameter's space-separated scopes (RFC 6749 section 3.3); none if absent. */
+  private static Set<String> scopes(String form) {
+    List<String> scope = new QueryStringDecoder(form, false).parameters().get("scope");
+    if (scope == null || scope.isEmpty() || scope.get(0).isBlank()) {
+      return Set.of();
+    }
+    // copyOf, not of: a repeated scope is legal and must not throw.
+    return Set.copyOf(Arrays.asList(scope.get(0).strip().split(" +")));
   }
 
   private Mono<Void> fail(HttpServerResponse response, Fault fault) {

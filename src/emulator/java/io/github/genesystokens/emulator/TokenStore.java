@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,11 +25,14 @@ final class TokenStore {
   static final class Issued {
     final String clientId;
     final Instant expiresAt;
+    /** The scopes the token request asked for; the emulator grants what is asked. */
+    final Set<String> scopes;
     volatile boolean revoked;
 
-    Issued(String clientId, Instant expiresAt) {
+    Issued(String clientId, Instant expiresAt, Set<String> scopes) {
       this.clientId = clientId;
       this.expiresAt = expiresAt;
+      this.scopes = scopes;
     }
   }
 
@@ -40,10 +44,15 @@ final class TokenStore {
 
   /** A new opaque token, 43 URL-safe characters of 256 random bits. */
   String issue(String clientId, Instant expiresAt) {
+    return issue(clientId, expiresAt, Set.of());
+  }
+
+  /** A new opaque token, remembering the scopes it was requested with. */
+  String issue(String clientId, Instant expiresAt, Set<String> scopes) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    tokens.put(token, new Issued(clientId, expiresAt));
+    tokens.put(token, new Issued(clientId, expiresAt, Set.copyOf(scopes)));
     return token;
   }
 
@@ -72,8 +81,14 @@ final class TokenStore {
 
   /** The client a known token was issued to. */
   String clientOf(String token) {
-    Issued issued = tokens.get(token);
+    Issued issued = token == null ? null : tokens.get(token);
     return issued == null ? null : issued.clientId;
+  }
+
+  /** The scopes a known token was requested with; empty for an unknown one. */
+  Set<String> scopesOf(String token) {
+    Issued issued = token == null ? null : tokens.get(token);
+    return issued == null ? Set.of() : issued.scopes;
   }
 
   /** Revokes one token; an unknown one is ignored. */

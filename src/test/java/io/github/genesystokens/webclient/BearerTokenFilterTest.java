@@ -32,6 +32,10 @@ class BearerTokenFilterTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
 
+  /** What the Genesys API answers a refused token (docs/genesys-login.md). */
+  private static final String UNAUTHORIZED_BODY =
+      "{\"message\":\"Invalid login credentials.\",\"code\":\"bad.credentials\",\"status\":401}";
+
   private final SequenceTokenProvider tokens = new SequenceTokenProvider();
   private final Queue<ClientRequest> sent = new ConcurrentLinkedQueue<>();
 
@@ -51,7 +55,7 @@ class BearerTokenFilterTest {
                 () ->
                     Flux.<DataBuffer>just(
                         DefaultDataBufferFactory.sharedInstance.wrap(
-                            FakeGenesys.UNAUTHORIZED_BODY.getBytes(StandardCharsets.UTF_8))))
+                            UNAUTHORIZED_BODY.getBytes(StandardCharsets.UTF_8))))
             .doOnComplete(bodyReleased::incrementAndGet);
     return ClientResponse.create(HttpStatus.valueOf(status))
         .header("ININ-Correlation-Id", "corr-" + status)

@@ -8,8 +8,11 @@ import io.github.genesystokens.TokenException;
 import io.github.genesystokens.TokenProvider;
 import io.github.genesystokens.TokenProviderRegistry;
 import io.github.genesystokens.TokenProviderRegistry.Key;
+import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +31,8 @@ class TokenProviderRegistryTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private final FakeGenesys genesys =
-      new FakeGenesys().client("org-a", "secret-a").client("org-b", "secret-b");
+  private final GenesysLoginEmulator genesys =
+      GenesysLoginEmulator.builder().client("org-a", "secret-a").client("org-b", "secret-b").start();
   private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
   private final ConnectionProvider tokenPool = ConnectionProvider.create("tokens", 16);
   private TokenProviderRegistry registry = registry(1000);
@@ -49,7 +52,7 @@ class TokenProviderRegistryTest {
   private final WebClient api =
       WebClient.builder()
           .clientConnector(new ReactorClientHttpConnector(HttpClient.create()))
-          .baseUrl(genesys.apiBase())
+          .baseUrl(genesys.baseUri().toString())
           .filter(BearerTokenFilter.of(registry))
           .build();
 
@@ -64,24 +67,30 @@ class TokenProviderRegistryTest {
     return Key.of(genesys.tokenUri(), clientId, scopes);
   }
 
+  /** The id of the emulated user {@code /api/v2/users/me} answers, which names the client. */
   private Mono<String> whoAmI(Key key) {
     return api.get()
         .uri("/api/v2/users/me")
         .attributes(BearerTokenFilter.client(key))
-        .exchangeToMono(
-            r ->
-                Mono.just(
-                    r.headers().asHttpHeaders().getFirst("X-Token-Client")
-                        + " "
-                        + r.headers().asHttpHeaders().getFirst("X-Token-Scopes")));
+        .retrieve()
+        .bodyToMono(String.class)
+        .map(body -> body.replaceAll("(?s).*\"id\":\"([^\"]*)\".*", "$1"));
+  }
+
+  /** For each API call, the client its token was issued to and the scopes it was requested with. */
+  private List<String> tokenHolders() {
+    return genesys.apiCalls().stream()
+        .map(call -> call.clientId() + " " + new TreeSet<>(call.scopes()))
+        .toList();
   }
 
   @Test
   void eachRequestCarriesTheTokenOfTheClientItNames() {
     StepVerifier.create(whoAmI(key("org-a")).concatWith(whoAmI(key("org-b"))))
-        .expectNext("org-a []", "org-b []")
+        .expectNext("emulator-user-org-a", "emulator-user-org-b")
         .expectComplete()
         .verify(WAIT);
+    assertThat(tokenHolders()).containsExactly("org-a []", "org-b []");
     assertThat(registry.size()).isEqualTo(2);
   }
 
@@ -92,14 +101,20 @@ class TokenProviderRegistryTest {
                 .concatWith(whoAmI(key("org-a", "users:readonly")))
                 .concatWith(whoAmI(key("org-a", "analytics", "users:readonly")))
                 .concatWith(whoAmI(key("org-a", "users:readonly", "analytics"))))
-        .expectNext(
+        .expectNextCount(4)
+        .expectComplete()
+        .verify(WAIT);
+    assertThat(tokenHolders())
+        .containsExactly(
             "org-a []",
             "org-a [users:readonly]",
             "org-a [analytics, users:readonly]",
-            "org-a [analytics, users:readonly]")
-        .expectComplete()
-        .verify(WAIT);
-    assertThat(genesys.tokenRequests("org-a")).isEqualTo(3);
+            "org-a [analytics, users:readonly]");
+    List<String> sent =
+        genesys.apiCalls().stream().map(GenesysLoginEmulator.ApiCall::authorization).toList();
+    assertThat(sent.subList(0, 3)).doesNotHaveDuplicates();
+    assertThat(sent.get(3)).isEqualTo(sent.get(2));
+    assertThat(genesys.tokensIssuedTo("org-a")).isEqualTo(3);
   }
 
   @Test
@@ -112,7 +127,9 @@ class TokenProviderRegistryTest {
         .verify(Duration.ofSeconds(10));
 
     assertThat(lookups.get("org-a")).hasValue(1);
-    assertThat(genesys.tokenRequests("org-a")).isEqualTo(1);
+    assertThat(genesys.tokensIssuedTo("org-a")).isEqualTo(1);
+    assertThat(genesys.tokenRequests()).isEqualTo(1);
+    assertThat(tokenHolders()).hasSize(50).containsOnly("org-a []");
     assertThat(registry.size()).isEqualTo(1);
   }
 
@@ -134,7 +151,8 @@ class TokenProviderRegistryTest {
     assertThat(lookups.get("org-a")).hasValue(2); // a and a+x, never a again
     registry.provider(b).token().block(WAIT);
     assertThat(lookups.get("org-b")).hasValue(2); // b was closed and had to be created anew
-    assertThat(genesys.tokenRequests("org-b")).isEqualTo(2);
+    assertThat(genesys.tokensIssuedTo("org-b")).isEqualTo(2);
+    assertThat(genesys.tokenRequests()).isEqualTo(genesys.tokensIssued());
   }
 
   @Test
