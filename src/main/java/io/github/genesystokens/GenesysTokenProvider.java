@@ -575,7 +575,8 @@ public final class GenesysTokenProvider implements TokenProvider {
               failureCooldown,
               name,
               release,
-              Listeners.of(listeners, name));
+              Listeners.of(listeners, name),
+              rules::backoff);
       return new GenesysTokenProvider(cache, client, uri);
     }
 

@@ -324,6 +324,82 @@ final class Scenarios implements AutoCloseable {
   }
 
   /**
+   * What one contender saw in {@link #outageRecovery}: calls made, failed and token requests, and
+   * when after the end of the outage the first call succeeded (negative: none did).
+   */
+  record Recovery(String contender, long tokenRequests, int calls, int failed, double recoveryMillis) {
+    @Override
+    public String toString() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "%-24s token requests %d, calls %d, failed %d, first success %.0f ms after the outage"
+              + " ended",
+          contender,
+          tokenRequests,
+          calls,
+          failed,
+          recoveryMillis);
+    }
+  }
+
+  /** How long the login service is down in {@link #outageRecovery}: longer than the retries. */
+  static final Duration RECOVERY_OUTAGE = Duration.ofSeconds(12);
+
+  /**
+   * A login outage on a cold cache that outlasts this library's retry budget (3 retries after 1
+   * s, 2 s and 4 s, each up to half longer or shorter: at most 10.5 s): 503 for {@link
+   * #RECOVERY_OUTAGE} from the start, a closed loop at concurrency 16 for 6 s after it, and the
+   * time from its end to the first successful call.
+   */
+  List<Recovery> outageRecovery(List<String> names) {
+    List<Recovery> result = new ArrayList<>();
+    for (String name : names) {
+      try (GenesysLoginEmulator emulator = emulator(Duration.ofHours(24), Clock.systemUTC())) {
+        log("outage recovery / " + name);
+        Contender contender = make(name, emulator);
+        WebClient api = api(emulator, contender, new Load.WireCounter());
+        Load.Errors errs = errorsOf("outage recovery", name);
+        java.util.concurrent.atomic.AtomicLong firstSuccess =
+            new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        emulator.outage(RECOVERY_OUTAGE);
+        long outageEnds = System.nanoTime() + RECOVERY_OUTAGE.toNanos();
+        List<Load.Sample> samples =
+            Load.closedLoop(
+                CONCURRENCY_OF_RECOVERY,
+                RECOVERY_OUTAGE.plusSeconds(6),
+                3_000_000,
+                () ->
+                    Load.call(api, errs)
+                        .doOnNext(
+                            s -> {
+                              if (s.status() / 100 == 2) {
+                                firstSuccess.accumulateAndGet(System.nanoTime(), Math::min);
+                              }
+                            }));
+        int failed = 0;
+        for (Load.Sample s : samples) {
+          if (s.status() / 100 != 2) {
+            failed++;
+          }
+        }
+        long first = firstSuccess.get();
+        result.add(
+            new Recovery(
+                name,
+                emulator.tokenRequests(),
+                samples.size(),
+                failed,
+                first == Long.MAX_VALUE ? -1 : (first - outageEnds) / 1e6));
+        contender.close();
+        release(emulator);
+      }
+    }
+    return result;
+  }
+
+  private static final int CONCURRENCY_OF_RECOVERY = 16;
+
+  /**
    * Closes this client's pooled connections to an emulator before it stops. Closing the emulator
    * alone left both ends of keep-alive connections open (the process's descriptors grew by about
    * one per connection per scenario until 20 000 and "Too many open files").
