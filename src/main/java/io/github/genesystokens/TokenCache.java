@@ -469,6 +469,15 @@ final class TokenCache {
       if (!s.coolingDownAt(now)) {
         return; // the cooldown is over: the next caller fetches
       }
+      if (s.cached != null && s.cached.stateAt(now) != CacheState.EXPIRED) {
+        // The clock was set back: the token is usable again, and its own timer takes over.
+        State next = s.withProbe(s.probes, null);
+        if (state.compareAndSet(s, next)) {
+          scheduleTimer(next);
+          return;
+        }
+        continue;
+      }
       if (!refusedSinceLastRequest) {
         // Nobody is waiting for a token: no request at this step, but keep the schedule, so that
         // a caller refused later is answered at the next step, not at the cooldown's end.
