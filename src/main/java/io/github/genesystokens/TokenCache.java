@@ -48,7 +48,7 @@ import reactor.util.context.Context;
  * Retry-After}) the cache sends one request of its own, a probe, if a caller was refused since the
  * last request. A probe that gets a token ends the cooldown at once; one that fails leaves the end
  * of the cooldown where it was (or later, for a longer {@code Retry-After}). Non-retryable
- * failures ({@code invalid_client}) are never probed. See docs/design.md, "Failures".
+ * failures ({@code invalid_client}) are never probed. See docs/design.md, "Recovery probe".
  *
  * <p>Logging: a failure episode (the fetches that fail between two successes) is logged once at
  * WARN when it starts and once at INFO when a token ends it; everything else at DEBUG, so that an
@@ -333,9 +333,8 @@ final class TokenCache {
         retryNotBefore = asks.isAfter(previous.retryNotBefore) ? asks : previous.retryNotBefore;
       }
       int probes = probe ? previous.probes + 1 : 0;
-      next =
-          previous.failed(
-              failure, now, retryNotBefore, probes, probeAt(failure, previous, now, probes, retryNotBefore));
+      Instant nextProbe = probeAt(failure, previous, now, probes, retryNotBefore);
+      next = previous.failed(failure, now, retryNotBefore, probes, nextProbe);
       if (state.compareAndSet(previous, next)) {
         break;
       }

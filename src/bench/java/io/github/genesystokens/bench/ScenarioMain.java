@@ -1,5 +1,6 @@
 package io.github.genesystokens.bench;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,8 +9,10 @@ import java.util.Locale;
  * comparison of one change without the whole suite (which writes {@code docs/benchmarks.md}).
  * Not run by {@code mvn -Pbench verify}; the suite's behaviour is unchanged.
  *
- * <p>Arguments: {@code coldHerd [rounds]} (the cold herd of 1000, as in the suite) or {@code
- * recovery [runs]} (the login outage on a cold cache, {@link Scenarios#outageRecovery}).
+ * <p>Arguments: {@code coldHerd [rounds]} (the cold herd of 1000, as in the suite), {@code
+ * coldHerdFromStart [rounds]} (the same, timed from the herd's start) or {@code
+ * recovery [runs]} (the login outage on a cold cache at 8 to 13 s, {@link
+ * Scenarios#outageRecovery}).
  */
 public final class ScenarioMain {
 
@@ -38,11 +41,22 @@ public final class ScenarioMain {
                   row.maxMillis(),
                   row.maxAuthWaitMillis()));
         }
+      } else if (which.equals("coldHerdFromStart")) {
+        sc.coldHerdFromStart(1000, repeats).forEach(line -> System.out.println("[cold herd] " + line));
       } else if (which.equals("recovery")) {
+        // This library at outages of 8 to 13 s (where the outage ends in the retries and the
+        // cooldown moves with its length), the peer, which caches no failure, once.
         for (int run = 0; run < repeats; run++) {
-          for (Scenarios.Recovery r : sc.outageRecovery(List.of(Contender.LIBRARY, Contender.PEER))) {
-            System.out.println("[recovery] run " + run + ": " + r);
+          for (int seconds = 8; seconds <= 13; seconds++) {
+            for (Scenarios.Recovery r :
+                sc.outageRecovery(List.of(Contender.LIBRARY), Duration.ofSeconds(seconds))) {
+              System.out.println("[recovery] " + r);
+            }
           }
+        }
+        for (Scenarios.Recovery r :
+            sc.outageRecovery(List.of(Contender.PEER), Duration.ofSeconds(12))) {
+          System.out.println("[recovery] " + r);
         }
       } else {
         throw new IllegalArgumentException("unknown scenario " + which);
