@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
@@ -242,7 +243,19 @@ final class TokenCache {
    * not on the thread that completes the fetch (see the class comment).
    */
   private Mono<AccessToken> await(CompletableFuture<AccessToken> fetch) {
-    return Mono.fromFuture(fetch, true).publishOn(scheduler);
+    return Mono.fromFuture(fetch, true)
+        .publishOn(scheduler)
+        // A scheduler disposed under the provider (an application shutting down) refuses the
+        // hop: the caller gets a TokenException that says so, not Reactor's rejection.
+        .onErrorMap(RejectedExecutionException.class, this::schedulerRefused);
+  }
+
+  private TokenException schedulerRefused(RejectedExecutionException rejected) {
+    return new TokenException(
+        "token provider for " + name + ": its scheduler refused to resume a waiting caller (was it"
+            + " disposed?)",
+        rejected,
+        false);
   }
 
   /**

@@ -78,4 +78,35 @@ class HerdReleaseTest {
       cache.close();
     }
   }
+
+  @Test
+  void aWaiterWhoseSchedulerWasDisposedGetsATokenExceptionNotReactorsRejection() throws Exception {
+    Scheduler disposedLater = Schedulers.newSingle("disposed-later");
+    Sinks.One<IssuedToken> reply = Sinks.one();
+    TokenCache cache =
+        new TokenCache(
+            reply::asMono,
+            new RefreshPolicy(Duration.ofMinutes(5), Duration.ofSeconds(60)),
+            TestClock.system(),
+            disposedLater,
+            Duration.ofSeconds(5),
+            "test",
+            () -> {});
+    try {
+      CompletableFuture<AccessToken> waiter = cache.token().toFuture();
+      disposedLater.dispose();
+      Instant now = Instant.now();
+      reply.tryEmitValue(
+          new IssuedToken(new AccessToken("token-1", "bearer", now.plus(Duration.ofHours(24))), now));
+
+      assertThat(waiter)
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(TokenException.class)
+          .withMessageContaining("scheduler refused to resume a waiting caller");
+    } finally {
+      cache.close();
+    }
+  }
 }

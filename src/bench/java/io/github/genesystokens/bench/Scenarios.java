@@ -155,13 +155,15 @@ final class Scenarios implements AutoCloseable {
           WebClient api = api(emulator, contender, new Load.WireCounter());
           Load.Errors errs = errorsOf("cold herd from start " + callers, which);
           java.util.Queue<Long> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
-          java.util.concurrent.atomic.AtomicLong lastSubscribed = new java.util.concurrent.atomic.AtomicLong();
+          java.util.concurrent.atomic.AtomicLong lastSubscribed =
+              new java.util.concurrent.atomic.AtomicLong();
           long start = System.nanoTime();
           Load.herd(
               callers,
               () ->
                   Load.call(api, errs)
-                      .doOnSubscribe(x -> lastSubscribed.accumulateAndGet(System.nanoTime(), Math::max))
+                      .doOnSubscribe(
+                          x -> lastSubscribed.accumulateAndGet(System.nanoTime(), Math::max))
                       .doOnNext(x -> ends.add(System.nanoTime())));
           long[] sinceStart = ends.stream().mapToLong(end -> end - start).sorted().toArray();
           p50s.add(sinceStart[sinceStart.length / 2] / 1e6);
