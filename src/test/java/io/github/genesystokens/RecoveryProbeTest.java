@@ -271,4 +271,15 @@ class RecoveryProbeTest {
     cache.token().subscribe(t -> {}, refused::set);
     assertThat(refused.get()).as("refused at once, not held by the probe").hasMessage("503");
   }
+
+  @Test
+  void theStatusNamesTheNextProbeStepAsTheNextAttempt() {
+    newCache(rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofSeconds(10));
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("503"));
+    cache.token().subscribe(t -> {}, e -> {});
+    time.advanceTimeBy(LATENCY); // failed at 0.1 s: the first step is due at 1.1 s
+
+    assertThat(cache.status().nextAttemptAt()).contains(start.plus(ms(1100)));
+    assertThat(cache.status().lastFailureAt()).contains(start.plus(ms(100)));
+  }
 }
