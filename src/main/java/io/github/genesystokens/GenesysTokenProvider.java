@@ -404,7 +404,10 @@ public final class GenesysTokenProvider implements TokenProvider {
     /**
      * How long a final failure is repeated to callers without a new request, so that a broken
      * configuration or an outage is not hammered by every caller. The default is 5 seconds; a
-     * longer {@code Retry-After} from the server takes precedence. Zero disables it.
+     * longer {@code Retry-After} from the server takes precedence. Zero disables it. After a
+     * transient failure with no usable token, a recovery probe (one request per step of the
+     * {@linkplain #retryBackoff(Duration, Duration) backoff}, while callers are refused) ends the
+     * cooldown as soon as the login service answers again.
      *
      * @param failureCooldown a non-negative duration
      * @return this builder
@@ -427,10 +430,14 @@ public final class GenesysTokenProvider implements TokenProvider {
     }
 
     /**
-     * The scheduler on which the background refresh timer and the waits between retries run. The
-     * default is {@link Schedulers#parallel()}: both are short timed tasks that never block. Tests
-     * pass a {@code VirtualTimeScheduler} here, with a {@link #clock(Clock)} that reads it, so that
-     * the provider's instants and its timers move together. The provider never disposes it.
+     * The scheduler on which the background refresh timer, the waits between retries and the
+     * recovery probe run, and on which callers that waited for a token request resume: a herd of
+     * them goes round-robin over its workers instead of continuing one after another on the event
+     * loop that read the reply (a caller served a cached token continues on its own thread). The
+     * default is {@link Schedulers#parallel()}: the provider's tasks are short and never block,
+     * and what callers do next must not block either, as on an event loop. Tests pass a {@code
+     * VirtualTimeScheduler} here, with a {@link #clock(Clock)} that reads it, so that the
+     * provider's instants and its timers move together. The provider never disposes it.
      *
      * <p>The timeout of one token request ({@link #requestTimeout(Duration)}) is not measured on
      * it: that is the transport's, in real time, as the network is.
@@ -575,7 +582,8 @@ public final class GenesysTokenProvider implements TokenProvider {
               failureCooldown,
               name,
               release,
-              Listeners.of(listeners, name));
+              Listeners.of(listeners, name),
+              rules::backoff);
       return new GenesysTokenProvider(cache, client, uri);
     }
 

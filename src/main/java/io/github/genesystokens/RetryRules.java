@@ -104,6 +104,17 @@ final class RetryRules {
     }
   }
 
+  /**
+   * A key of the Reactor context: a fetch subscribed with it makes one request and no retries.
+   * The cache's recovery probe is such a fetch, its probes being on the backoff schedule already.
+   */
+  static final Object SINGLE_ATTEMPT = new Object() {
+    @Override
+    public String toString() {
+      return "RetryRules.SINGLE_ATTEMPT";
+    }
+  };
+
   /** The retry companion for one fetch: all callers of that fetch share its budget. */
   Retry retry(String name) {
     return Retry.from(
@@ -111,45 +122,52 @@ final class RetryRules {
             signals.concatMap(
                 signal -> {
                   Throwable failure = signal.failure();
-                  if (!(failure instanceof TokenException)
-                      || !((TokenException) failure).isRetryable()) {
-                    return Mono.error(failure);
-                  }
-                  TokenException transientFailure = (TokenException) failure;
-                  Duration asked = retryAfterOf(transientFailure);
-                  if (asked != null && asked.compareTo(maxRetryAfter) > 0) {
-                    return Mono.error(
-                        Failures.withNote(
-                            transientFailure,
-                            "the server asked to retry after "
-                                + Failures.format(asked)
-                                + ", longer than maxRetryAfter ("
-                                + Failures.format(maxRetryAfter)
-                                + "), so not waiting",
-                            true));
-                  }
                   long retries = signal.totalRetries();
-                  if (retries >= maxRetries) {
-                    return Mono.error(
-                        maxRetries == 0
-                            ? transientFailure
-                            : Failures.withNote(
-                                transientFailure,
-                                "gave up after " + (retries + 1) + " attempts",
-                                true));
-                  }
-                  Duration wait = backoff(retries);
-                  if (asked != null && asked.compareTo(wait) > 0) {
-                    wait = asked;
-                  }
-                  log.debug(
-                      "{}: attempt {} failed, retrying in {}: {}",
-                      name,
-                      retries + 1,
-                      Failures.format(wait),
-                      transientFailure.getMessage());
-                  return Mono.delay(wait, scheduler);
+                  // The companion sees the fetch's subscriber context (FluxRetryWhen).
+                  return Mono.deferContextual(
+                      context ->
+                          context.hasKey(SINGLE_ATTEMPT)
+                              ? Mono.error(failure)
+                              : decide(failure, retries, name));
                 }));
+  }
+
+  /** Whether and when to retry after {@code retries} retries failed with {@code failure}. */
+  private Mono<?> decide(Throwable failure, long retries, String name) {
+    if (!(failure instanceof TokenException) || !((TokenException) failure).isRetryable()) {
+      return Mono.error(failure);
+    }
+    TokenException transientFailure = (TokenException) failure;
+    Duration asked = retryAfterOf(transientFailure);
+    if (asked != null && asked.compareTo(maxRetryAfter) > 0) {
+      return Mono.error(
+          Failures.withNote(
+              transientFailure,
+              "the server asked to retry after "
+                  + Failures.format(asked)
+                  + ", longer than maxRetryAfter ("
+                  + Failures.format(maxRetryAfter)
+                  + "), so not waiting",
+              true));
+    }
+    if (retries >= maxRetries) {
+      return Mono.error(
+          maxRetries == 0
+              ? transientFailure
+              : Failures.withNote(
+                  transientFailure, "gave up after " + (retries + 1) + " attempts", true));
+    }
+    Duration wait = backoff(retries);
+    if (asked != null && asked.compareTo(wait) > 0) {
+      wait = asked;
+    }
+    log.debug(
+        "{}: attempt {} failed, retrying in {}: {}",
+        name,
+        retries + 1,
+        Failures.format(wait),
+        transientFailure.getMessage());
+    return Mono.delay(wait, scheduler);
   }
 
   private static Duration retryAfterOf(TokenException failure) {

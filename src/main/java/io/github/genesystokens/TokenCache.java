@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -31,8 +33,23 @@ import reactor.util.context.Context;
  *
  * <p>Why a {@code CompletableFuture} and not a {@code Sinks.One}: adding a waiter to a future is a
  * constant-time push, where a sink copies its array of subscribers on every add, which is
- * quadratic in a herd of ten thousand. Waiters resume on the thread that completes the fetch (the
- * event loop that read the reply), as they would with a sink.
+ * quadratic in a herd of ten thousand.
+ *
+ * <p>Waiters resume on the injected {@link Scheduler}, each one a task of its own, not on the
+ * thread that completes the fetch: completing the future runs every waiter on that thread (the
+ * event loop that read the reply), and a herd of a thousand then sent its API calls one after
+ * another from it, each new connection registered on that same event loop. On {@code
+ * Schedulers.parallel()} the tasks go round-robin over its workers. Only waiters pay for the hop;
+ * a caller served a cached token never waits and never hops. A {@code VirtualTimeScheduler} runs a
+ * task without delay at once, so tests in virtual time still see waiters resume synchronously.
+ *
+ * <p>Recovery probe: when a fetch fails transiently and no usable token is cached, callers are
+ * refused with the failure for the cooldown, as before; but on the backoff schedule of the retry
+ * rules (step {@code n} waits {@code backoff(n)} after the last failure, never less than a {@code
+ * Retry-After}) the cache sends one request of its own, a probe, if a caller was refused since the
+ * last request. A probe that gets a token ends the cooldown at once; one that fails leaves the end
+ * of the cooldown where it was (or later, for a longer {@code Retry-After}). Non-retryable
+ * failures ({@code invalid_client}) are never probed. See docs/design.md, "Recovery probe".
  *
  * <p>Logging: a failure episode (the fetches that fail between two successes) is logged once at
  * WARN when it starts and once at INFO when a token ends it; everything else at DEBUG, so that an
@@ -51,6 +68,16 @@ final class TokenCache {
   private final Runnable onClose;
   /** The listeners, or {@code null} when there are none: the hot path's only extra cost. */
   private final Listeners listeners;
+  /** The wait before recovery probe {@code n} (0-based), or {@code null}: no probes. */
+  private final LongFunction<Duration> probeBackoff;
+
+  /**
+   * Whether a caller was refused with a cached failure since the last fetch started: a probe is
+   * sent only then. Written by refused callers (read first, so a cooldown under load does not
+   * write it per call) and cleared by {@link #launch}; a lost update costs or saves one probe at
+   * most, never a second request at once.
+   */
+  private volatile boolean refusedSinceLastRequest;
 
   private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
   private final Disposable.Swap timer = Disposables.swap();
@@ -87,7 +114,25 @@ final class TokenCache {
       String name,
       Runnable onClose,
       Listeners listeners) {
+    this(fetcher, policy, clock, scheduler, failureCooldown, name, onClose, listeners, null);
+  }
+
+  /**
+   * @param probeBackoff the wait before recovery probe {@code n} (0-based): the retry rules'
+   *     jittered backoff; {@code null} for no recovery probes
+   */
+  TokenCache(
+      Supplier<Mono<IssuedToken>> fetcher,
+      RefreshPolicy policy,
+      Clock clock,
+      Scheduler scheduler,
+      Duration failureCooldown,
+      String name,
+      Runnable onClose,
+      Listeners listeners,
+      LongFunction<Duration> probeBackoff) {
     this.listeners = listeners;
+    this.probeBackoff = probeBackoff;
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -142,11 +187,18 @@ final class TokenCache {
           return cached.mono();
         }
       }
-      if (s.fetch != null) {
+      if (s.fetch != null && !s.probing) {
         return await(s.fetch);
       }
       if (s.coolingDownAt(now)) {
+        // A probe in flight does not hold refused callers: the cooldown promises a quick answer.
+        if (!refusedSinceLastRequest) {
+          refusedSinceLastRequest = true;
+        }
         return s.failureMono;
+      }
+      if (s.fetch != null) {
+        return await(s.fetch); // a probe that outlasted the cooldown: it is the one fetch
       }
       Trigger trigger =
           cached != null ? Trigger.EXPIRED : s.invalidated ? Trigger.INVALIDATED : Trigger.FIRST_USE;
@@ -186,9 +238,24 @@ final class TokenCache {
     }
   }
 
-  /** A waiter of {@code fetch}: cancelling it leaves the fetch alone. */
-  private static Mono<AccessToken> await(CompletableFuture<AccessToken> fetch) {
-    return Mono.fromFuture(fetch, true);
+  /**
+   * A waiter of {@code fetch}: cancelling it leaves the fetch alone. It resumes on the scheduler,
+   * not on the thread that completes the fetch (see the class comment).
+   */
+  private Mono<AccessToken> await(CompletableFuture<AccessToken> fetch) {
+    return Mono.fromFuture(fetch, true)
+        .publishOn(scheduler)
+        // A scheduler disposed under the provider (an application shutting down) refuses the
+        // hop: the caller gets a TokenException that says so, not Reactor's rejection.
+        .onErrorMap(RejectedExecutionException.class, this::schedulerRefused);
+  }
+
+  private TokenException schedulerRefused(RejectedExecutionException rejected) {
+    return new TokenException(
+        "token provider for " + name + ": its scheduler refused to resume a waiting caller (was it"
+            + " disposed?)",
+        rejected,
+        false);
   }
 
   /**
@@ -203,6 +270,11 @@ final class TokenCache {
     CompletableFuture<AccessToken> fetch = started.fetch;
     FetchEvents events = started.events;
     Mono<IssuedToken> attempts = Mono.defer(fetcher);
+    refusedSinceLastRequest = false;
+    if (started.probing) {
+      // One request, not a fetch's retries: the probes themselves are on the backoff schedule.
+      attempts = attempts.contextWrite(Context.of(RetryRules.SINGLE_ATTEMPT, Boolean.TRUE));
+    }
     if (events != null) {
       events.start(trigger);
       // FetchEvents.eachAttempt, around the single token request, finds the fetch's events here.
@@ -257,7 +329,8 @@ final class TokenCache {
   private void onFailed(CompletableFuture<AccessToken> fetch, FetchEvents events, Throwable error) {
     TokenException failure = asTokenException(error);
     Instant now = clock.instant();
-    Instant retryNotBefore = now.plus(cooldownFor(failure));
+    Duration asked = retryAfterOf(failure);
+    Instant retryNotBefore;
     State next;
     State previous;
     for (; ; ) {
@@ -265,7 +338,16 @@ final class TokenCache {
       if (previous.closed) {
         return;
       }
-      next = previous.failed(failure, now, retryNotBefore);
+      // A failed probe leaves the cooldown's end where it was, unless the server asks for longer.
+      boolean probe = previous.probing && previous.retryNotBefore != null;
+      retryNotBefore = now.plus(cooldownFor(failure));
+      if (probe) {
+        Instant asks = now.plus(asked);
+        retryNotBefore = asks.isAfter(previous.retryNotBefore) ? asks : previous.retryNotBefore;
+      }
+      int probes = probe ? previous.probes + 1 : 0;
+      Instant nextProbe = probeAt(failure, previous, now, probes, retryNotBefore);
+      next = previous.failed(failure, now, retryNotBefore, probes, nextProbe);
       if (state.compareAndSet(previous, next)) {
         break;
       }
@@ -299,13 +381,33 @@ final class TokenCache {
    * then, even by a caller after the cooldown.
    */
   private Duration cooldownFor(TokenException failure) {
-    if (failure instanceof TokenEndpointException) {
-      Duration asked = ((TokenEndpointException) failure).retryAfter().orElse(Duration.ZERO);
-      if (asked.compareTo(failureCooldown) > 0) {
-        return asked;
-      }
+    Duration asked = retryAfterOf(failure);
+    return asked.compareTo(failureCooldown) > 0 ? asked : failureCooldown;
+  }
+
+  private static Duration retryAfterOf(TokenException failure) {
+    return failure instanceof TokenEndpointException
+        ? ((TokenEndpointException) failure).retryAfter().orElse(Duration.ZERO)
+        : Duration.ZERO;
+  }
+
+  /**
+   * When the next recovery probe may go, or {@code null} for none: only after a transient failure,
+   * only with no usable token (none, or an expired one: a valid one is refreshed by the timer),
+   * step {@code probes} of the backoff after this failure and never before its {@code
+   * Retry-After}, and only before the cooldown ends (after it, callers start a fetch themselves).
+   */
+  private Instant probeAt(
+      TokenException failure, State previous, Instant now, int probes, Instant cooldownEnd) {
+    if (probeBackoff == null
+        || !failure.isRetryable()
+        || (previous.cached != null && previous.cached.stateAt(now) != CacheState.EXPIRED)) {
+      return null;
     }
-    return failureCooldown;
+    Duration wait = probeBackoff.apply(probes);
+    Duration asked = retryAfterOf(failure);
+    Instant at = now.plus(asked.compareTo(wait) > 0 ? asked : wait);
+    return at.isBefore(cooldownEnd) ? at : null;
   }
 
   /**
@@ -328,7 +430,13 @@ final class TokenCache {
   }
 
   private static Instant nextWake(State s) {
-    if (s.closed || s.fetch != null || s.cached == null) {
+    if (s.closed || s.fetch != null) {
+      return null;
+    }
+    if (s.probeAt != null) {
+      return s.probeAt; // set only when no usable token is cached: no refresh to wake for
+    }
+    if (s.cached == null) {
       return null;
     }
     if (s.failure != null && s.retryNotBefore.isAfter(s.cached.staleAt())) {
@@ -338,6 +446,10 @@ final class TokenCache {
   }
 
   private void onTimer() {
+    if (state.get().probeAt != null) {
+      probe();
+      return;
+    }
     if (!refreshInBackground(Trigger.TIMER)) {
       State s = state.get();
       if (s.cached != null && s.fetch == null && !s.closed) {
@@ -347,6 +459,54 @@ final class TokenCache {
         if (wakeAt != null && wakeAt.isAfter(now)) {
           scheduleTimer(s);
         }
+      }
+    }
+  }
+
+  /**
+   * The recovery probe's step: one request if a caller was refused since the last one, else none
+   * and a timer for the next step. The cooldown's end is not moved: a probe can only end it early.
+   */
+  private void probe() {
+    for (; ; ) {
+      State s = state.get();
+      if (s.closed || s.fetch != null || s.probeAt == null) {
+        return;
+      }
+      Instant now = clock.instant();
+      if (now.isBefore(s.probeAt)) {
+        scheduleTimer(s); // woken early (the clock was set back): not before the step's instant
+        return;
+      }
+      if (!s.coolingDownAt(now)) {
+        return; // the cooldown is over: the next caller fetches
+      }
+      if (s.cached != null && s.cached.stateAt(now) != CacheState.EXPIRED) {
+        // The clock was set back: the token is usable again, and its own timer takes over.
+        State next = s.withProbe(s.probes, null);
+        if (state.compareAndSet(s, next)) {
+          scheduleTimer(next);
+          return;
+        }
+        continue;
+      }
+      if (!refusedSinceLastRequest) {
+        // Nobody is waiting for a token: no request at this step, but keep the schedule, so that
+        // a caller refused later is answered at the next step, not at the cooldown's end.
+        int step = s.probes + 1;
+        Instant at = now.plus(probeBackoff.apply(step));
+        State next = s.withProbe(step, at.isBefore(s.retryNotBefore) ? at : null);
+        if (state.compareAndSet(s, next)) {
+          scheduleTimer(next);
+          return;
+        }
+        continue;
+      }
+      State next = s.withProbeFetch(new CompletableFuture<>(), newFetchEvents());
+      if (state.compareAndSet(s, next)) {
+        log.debug("{}: probing the login service during the cooldown (step {})", name, s.probes);
+        launch(next, Trigger.RECOVERY);
+        return;
       }
     }
   }
@@ -396,7 +556,7 @@ final class TokenCache {
     Instant nextAttemptAt = null;
     if (s.fetch == null) {
       if (s.coolingDownAt(now)) {
-        nextAttemptAt = s.retryNotBefore;
+        nextAttemptAt = s.probeAt != null ? s.probeAt : s.retryNotBefore;
       } else if (phase == TokenStatus.Phase.FRESH) {
         nextAttemptAt = s.cached.staleAt();
       } else {
@@ -463,8 +623,10 @@ final class TokenCache {
   /** One immutable snapshot of the cache. */
   private static final class State {
 
-    static final State EMPTY = new State(null, null, null, null, null, null, null, false, false);
-    static final State CLOSED = new State(null, null, null, null, null, null, null, false, true);
+    static final State EMPTY =
+        new State(null, null, null, null, null, null, null, 0, null, false, false, false);
+    static final State CLOSED =
+        new State(null, null, null, null, null, null, null, 0, null, false, false, true);
 
     /** The last token, possibly expired; null when none was issued or it was invalidated. */
     final CachedToken cached;
@@ -481,6 +643,12 @@ final class TokenCache {
 
     final Mono<AccessToken> failureMono;
     final Instant retryNotBefore;
+    /** The recovery probes sent (or steps passed) since the cooldown began. */
+    final int probes;
+    /** When the next recovery probe is due, or null for none. */
+    final Instant probeAt;
+    /** Whether {@link #fetch} is a recovery probe: callers in the cooldown are not held by it. */
+    final boolean probing;
     /** Whether {@link #cached} is null because the last token was invalidated. */
     final boolean invalidated;
     final boolean closed;
@@ -493,6 +661,9 @@ final class TokenCache {
         Instant failureAt,
         Instant failureSince,
         Instant retryNotBefore,
+        int probes,
+        Instant probeAt,
+        boolean probing,
         boolean invalidated,
         boolean closed) {
       this.cached = cached;
@@ -503,25 +674,83 @@ final class TokenCache {
       this.failureSince = failureSince;
       this.failureMono = failure == null ? null : Mono.error(failure);
       this.retryNotBefore = retryNotBefore;
+      this.probes = probes;
+      this.probeAt = probeAt;
+      this.probing = probing;
       this.invalidated = invalidated;
       this.closed = closed;
     }
 
     static State holding(CachedToken cached) {
-      return new State(cached, null, null, null, null, null, null, false, false);
+      return new State(cached, null, null, null, null, null, null, 0, null, false, false, false);
     }
 
     State withFetch(CompletableFuture<AccessToken> next, FetchEvents nextEvents) {
       return new State(
-          cached, next, nextEvents, failure, failureAt, failureSince, retryNotBefore, invalidated, false);
+          cached,
+          next,
+          nextEvents,
+          failure,
+          failureAt,
+          failureSince,
+          retryNotBefore,
+          probes,
+          null,
+          false,
+          invalidated,
+          false);
+    }
+
+    State withProbeFetch(CompletableFuture<AccessToken> next, FetchEvents nextEvents) {
+      return new State(
+          cached,
+          next,
+          nextEvents,
+          failure,
+          failureAt,
+          failureSince,
+          retryNotBefore,
+          probes,
+          null,
+          true,
+          invalidated,
+          false);
+    }
+
+    State withProbe(int step, Instant at) {
+      return new State(
+          cached,
+          fetch,
+          events,
+          failure,
+          failureAt,
+          failureSince,
+          retryNotBefore,
+          step,
+          at,
+          probing,
+          invalidated,
+          false);
     }
 
     State withoutToken() {
       return new State(
-          null, fetch, events, failure, failureAt, failureSince, retryNotBefore, true, false);
+          null,
+          fetch,
+          events,
+          failure,
+          failureAt,
+          failureSince,
+          retryNotBefore,
+          probes,
+          probeAt,
+          probing,
+          true,
+          false);
     }
 
-    State failed(TokenException error, Instant at, Instant until) {
+    State failed(
+        TokenException error, Instant at, Instant until, int probesSent, Instant nextProbeAt) {
       return new State(
           cached,
           null,
@@ -530,6 +759,9 @@ final class TokenCache {
           at,
           failure == null ? at : failureSince,
           until,
+          probesSent,
+          nextProbeAt,
+          false,
           invalidated,
           false);
     }

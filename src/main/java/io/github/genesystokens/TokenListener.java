@@ -46,7 +46,13 @@ public interface TokenListener {
      */
     TIMER,
     /** A caller found no token because the last one was {@linkplain TokenProvider#invalidate invalidated}. */
-    INVALIDATED
+    INVALIDATED,
+    /**
+     * The provider's recovery probe, with no caller waiting on it: no usable token is cached, a
+     * transient failure's cooldown is refusing callers, and one request (no retries) checks on the
+     * backoff schedule whether the login service is back. A token it brings ends the cooldown.
+     */
+    RECOVERY
   }
 
   /**

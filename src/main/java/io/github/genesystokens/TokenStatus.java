@@ -116,9 +116,9 @@ public final class TokenStatus {
 
   /**
    * The earliest instant at which the provider will request a token again: the start of the
-   * refresh ahead for a FRESH token; the end of the failure cooldown (or of a longer {@code
-   * Retry-After}) after a failure; the present instant when the next call would request one at
-   * once.
+   * refresh ahead for a FRESH token; after a failure, the next step of the recovery probe when
+   * one is due, else the end of the failure cooldown (or of a longer {@code Retry-After}); the
+   * present instant when the next call would request one at once.
    *
    * @return the instant, or empty while a fetch is in flight, after close, or when unknown
    */

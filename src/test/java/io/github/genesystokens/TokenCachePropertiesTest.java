@@ -34,7 +34,13 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  *       a fetch get the token it brought, even when the clock jumped forward meanwhile: the server
  *       has just issued it, so only the cache's estimate of its expiry is behind);
  *   <li>no fetch starts while the cached token is FRESH, nor while a failure cooldown lasts (the
- *       configured cooldown, or a longer {@code Retry-After});
+ *       configured cooldown, or a longer {@code Retry-After}), except a recovery probe;
+ *   <li>a recovery probe starts only within a cooldown after a retryable failure, with no usable
+ *       token (none, or an expired one), never before that failure's {@code Retry-After}, and one
+ *       backoff step at the soonest after the last failure: step {@code n} (the probes since the
+ *       cooldown began) waits at least {@code max(minBackoff, min(minBackoff * 2^n, maxBackoff) /
+ *       2)}; a probe makes one request; its failure moves the cooldown's end only to a longer
+ *       {@code Retry-After};
  *   <li>a fetch makes at most {@code maxRetries + 1} requests;
  *   <li>every caller ends (a token, a {@link TokenException}, or its own cancel) within the longest
  *       a fetch can take: each attempt bounded by the request timeout, each wait by the larger of
@@ -69,6 +75,8 @@ class TokenCachePropertiesTest {
     private final Duration cooldown;
     private final int maxRetries;
     private final Duration longestFetch;
+    private final Duration minBackoff;
+    private final Duration maxBackoff;
     private final TokenCache cache;
 
     private final List<String> violations = new ArrayList<>();
@@ -81,6 +89,14 @@ class TokenCachePropertiesTest {
     private boolean fetching;
     private int attemptsBeforeFetch;
     private Instant noFetchBefore = Instant.MIN;
+    /** Whether the fetch in flight is a recovery probe. */
+    private boolean probing;
+    /** The last failed fetch since the last token: when, whether retryable, its Retry-After. */
+    private Instant lastFailureAt;
+    private boolean lastFailureRetryable;
+    private Duration lastRetryAfter = Duration.ZERO;
+    /** Probes since the current cooldown began. */
+    private int probes;
 
     Schedule(long seed) {
       this.seed = seed;
@@ -90,8 +106,8 @@ class TokenCachePropertiesTest {
       this.policy = new RefreshPolicy(skew.plusSeconds(random.nextInt(600)), skew);
       this.cooldown = Duration.ofMillis(random.nextInt(10_001));
       this.maxRetries = random.nextInt(5);
-      Duration minBackoff = Duration.ofMillis(100 + random.nextInt(1900));
-      Duration maxBackoff = minBackoff.plusMillis(random.nextInt(28_000));
+      this.minBackoff = Duration.ofMillis(100 + random.nextInt(1900));
+      this.maxBackoff = minBackoff.plusMillis(random.nextInt(28_000));
       Duration maxRetryAfter = Duration.ofSeconds(random.nextInt(61));
       RetryRules rules = new RetryRules(maxRetries, minBackoff, maxBackoff, maxRetryAfter, time);
       Duration longestWait = maxBackoff.compareTo(maxRetryAfter) >= 0 ? maxBackoff : maxRetryAfter;
@@ -107,7 +123,9 @@ class TokenCachePropertiesTest {
               time,
               cooldown,
               "p",
-              () -> {});
+              () -> {},
+              null,
+              rules::backoff);
     }
 
     void run() {
@@ -230,19 +248,22 @@ class TokenCachePropertiesTest {
 
     /** The fetch as the cache sees it, with the checks at its start and its end. */
     private Mono<IssuedToken> fetch(Mono<IssuedToken> attempts) {
-      return Mono.defer(
-          () -> {
+      return Mono.deferContextual(
+          context -> {
             Instant now = clock.instant();
             if (fetching) {
               violation("a second fetch started at " + now + " while one was running");
             }
-            if (now.isBefore(noFetchBefore)) {
+            probing = context.hasKey(RetryRules.SINGLE_ATTEMPT);
+            if (probing) {
+              checkProbe(now);
+            } else if (now.isBefore(noFetchBefore)) {
               violation("a fetch started at " + now + " during a cooldown until " + noFetchBefore);
             }
             if (current != null && current.stateAt(now) == RefreshPolicy.CacheState.FRESH) {
               violation("a fetch started at " + now + " while the token was FRESH: " + current);
             }
-            note("fetch starts; current " + current);
+            note((probing ? "probe " + probes : "fetch") + " starts; current " + current);
             fetching = true;
             attemptsBeforeFetch = login.attemptsStartedAt().size();
             return attempts
@@ -252,20 +273,71 @@ class TokenCachePropertiesTest {
           });
     }
 
+    private void checkProbe(Instant now) {
+      if (lastFailureAt == null || !lastFailureRetryable) {
+        violation("a probe started at " + now + " without a retryable failure before it");
+        return;
+      }
+      if (!now.isBefore(noFetchBefore)) {
+        violation("a probe started at " + now + ", after the cooldown ended at " + noFetchBefore);
+      }
+      if (current != null && current.stateAt(now) != RefreshPolicy.CacheState.EXPIRED) {
+        violation("a probe started at " + now + " while the token was usable: " + current);
+      }
+      Duration earliest = lowestStep(probes);
+      if (lastRetryAfter.compareTo(earliest) > 0) {
+        earliest = lastRetryAfter;
+      }
+      if (now.isBefore(lastFailureAt.plus(earliest))) {
+        violation(
+            "probe "
+                + probes
+                + " started at "
+                + now
+                + ", sooner than "
+                + earliest
+                + " after the failure at "
+                + lastFailureAt);
+      }
+    }
+
+    /** The shortest jittered backoff of step {@code n} (RetryRules: half the base, at least min). */
+    private Duration lowestStep(int n) {
+      Duration base = minBackoff.multipliedBy(1L << Math.min(n, 30));
+      if (base.compareTo(maxBackoff) > 0) {
+        base = maxBackoff;
+      }
+      Duration half = base.dividedBy(2);
+      return half.compareTo(minBackoff) < 0 ? minBackoff : half;
+    }
+
     private void onIssued(IssuedToken token) {
       current = policy.schedule(token);
       noFetchBefore = Instant.MIN; // a success ends the failure and its cooldown
+      lastFailureAt = null;
+      probes = 0;
       note("issued " + current);
       issued.put(token.token().value(), current);
     }
 
     private void onFailed(Throwable error) {
-      Duration wait = cooldown;
+      Instant now = clock.instant();
+      Duration asked = Duration.ZERO;
       if (error instanceof TokenEndpointException) {
-        Duration asked = ((TokenEndpointException) error).retryAfter().orElse(Duration.ZERO);
-        wait = asked.compareTo(wait) > 0 ? asked : wait;
+        asked = ((TokenEndpointException) error).retryAfter().orElse(Duration.ZERO);
       }
-      noFetchBefore = clock.instant().plus(wait);
+      if (probing) {
+        // A probe's failure ends the cooldown no sooner than before, later only for a Retry-After.
+        Instant asks = now.plus(asked);
+        noFetchBefore = asks.isAfter(noFetchBefore) ? asks : noFetchBefore;
+        probes++;
+      } else {
+        noFetchBefore = now.plus(asked.compareTo(cooldown) > 0 ? asked : cooldown);
+        probes = 0;
+      }
+      lastFailureAt = now;
+      lastFailureRetryable = error instanceof TokenException && ((TokenException) error).isRetryable();
+      lastRetryAfter = asked;
       note("fetch failed: " + error.getMessage() + "; no fetch before " + noFetchBefore);
     }
 
@@ -274,6 +346,9 @@ class TokenCachePropertiesTest {
       int attempts = login.attemptsStartedAt().size() - attemptsBeforeFetch;
       if (attempts > maxRetries + 1) {
         violation("a fetch made " + attempts + " requests; maxRetries is " + maxRetries);
+      }
+      if (probing && attempts > 1) {
+        violation("a probe made " + attempts + " requests");
       }
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
  * no judgement and no prose.
  *
  * @param retryAfter the herd whose first token request is answered 429 with {@code Retry-After}
+ * @param recovery the login outage on a cold cache, at several lengths: the recovery after it
  * @param errors per "scenario / contender", the distinct errors callers received and their counts
  */
 record LoadResults(
@@ -17,6 +18,7 @@ record LoadResults(
     List<Row> throttle,
     List<Row> retryAfter,
     List<Row> outage,
+    List<Scenarios.Recovery> recovery,
     List<Row> revoked,
     List<Row> wrongSecret,
     List<ScalingStep> scaling,

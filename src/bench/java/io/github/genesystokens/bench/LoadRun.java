@@ -24,6 +24,9 @@ final class LoadRun {
   /** Calls in flight in every closed-loop scenario. */
   static final int CONCURRENCY = 16;
 
+  /** The outage lengths of the recovery scenario for this library; the peer's is the last. */
+  static final int[] RECOVERY_OUTAGES_SECONDS = {8, 9, 10, 11, 12, 13};
+
   /** The herd sizes of the scaling scenario. */
   static final int[] SCALING_HERDS = {10, 100, 1_000, 10_000};
 
@@ -58,6 +61,14 @@ final class LoadRun {
             CONCURRENCY,
             Duration.ofSeconds(14),
             2_000_000);
+
+    Scenarios.log("outage recovery");
+    List<Scenarios.Recovery> recovery = new ArrayList<>();
+    for (int seconds : RECOVERY_OUTAGES_SECONDS) {
+      recovery.addAll(sc.outageRecovery(List.of(Contender.LIBRARY), Duration.ofSeconds(seconds)));
+    }
+    int longest = RECOVERY_OUTAGES_SECONDS[RECOVERY_OUTAGES_SECONDS.length - 1];
+    recovery.addAll(sc.outageRecovery(List.of(Contender.PEER), Duration.ofSeconds(longest)));
 
     Scenarios.log("revoked");
     List<Row> revoked =
@@ -98,6 +109,7 @@ final class LoadRun {
         throttle,
         retryAfter,
         outage,
+        recovery,
         revoked,
         wrongSecret,
         scaling,

@@ -108,6 +108,36 @@ final class LoadSections {
             + ", one run each; the token requests include the failed ones and retries.\n\n");
     s.append(table(r.outage()));
 
+    s.append("### Login outage on a cold cache: recovery after it ends\n\n");
+    s.append(
+        "No token yet; the login service answers 503 from the start for 8 to 13 s (from 8 s the"
+            + " outage outlasts this library's first fetch, whose 3 retries take 4 to 10.5 s), and"
+            + " a closed loop at concurrency "
+            + CONCURRENCY
+            + " runs until 6 s after it. *Recovery* is the time from the outage's end to the first"
+            + " successful call. This library refuses callers during its 5 s failure cooldown and"
+            + " probes the service once per backoff step meanwhile (docs/design.md, \"Recovery"
+            + " probe\"), so it should recover within one step; the peer caches no failure and"
+            + " requests a token per call. One run per length.\n\n");
+    s.append("| contender | outage s | token requests | calls | failed | recovery ms |\n");
+    s.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Scenarios.Recovery rec : r.recovery()) {
+      s.append("| ")
+          .append(rec.contender())
+          .append(" | ")
+          .append(rec.outage().toSeconds())
+          .append(" | ")
+          .append(count(rec.tokenRequests()))
+          .append(" | ")
+          .append(count(rec.calls()))
+          .append(" | ")
+          .append(count(rec.failed()))
+          .append(" | ")
+          .append(rec.recoveryMillis() < 0 ? "none" : Format.of("%.0f", rec.recoveryMillis()))
+          .append(" |\n");
+    }
+    s.append("\n");
+
     s.append("### Revoked token: the API starts answering 401 for the current token\n\n");
     s.append(
         "24 h tokens, one warm-up call, then 4 s of load at concurrency "

@@ -136,6 +136,56 @@ final class Scenarios implements AutoCloseable {
     return rows;
   }
 
+  /**
+   * The cold herd again, each call also timed from the herd's start rather than from its own:
+   * per contender the median over rounds of the p50 and max of that time. A contender whose calls
+   * are subscribed later (each subscription costing more) has them timed from later, which the
+   * per-call latency of {@link #coldHerd} does not show.
+   */
+  List<String> coldHerdFromStart(int callers, int rounds) {
+    List<String> lines = new ArrayList<>();
+    for (String which : List.of(Contender.LIBRARY, Contender.PEER)) {
+      List<Double> p50s = new ArrayList<>();
+      List<Double> maxes = new ArrayList<>();
+      List<Double> subscribed = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        try (GenesysLoginEmulator emulator = emulator(Duration.ofHours(24), Clock.systemUTC())) {
+          emulator.latency(Duration.ofMillis(100));
+          Contender contender = make(which, emulator);
+          WebClient api = api(emulator, contender, new Load.WireCounter());
+          Load.Errors errs = errorsOf("cold herd from start " + callers, which);
+          java.util.Queue<Long> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+          java.util.concurrent.atomic.AtomicLong lastSubscribed =
+              new java.util.concurrent.atomic.AtomicLong();
+          long start = System.nanoTime();
+          Load.herd(
+              callers,
+              () ->
+                  Load.call(api, errs)
+                      .doOnSubscribe(
+                          x -> lastSubscribed.accumulateAndGet(System.nanoTime(), Math::max))
+                      .doOnNext(x -> ends.add(System.nanoTime())));
+          long[] sinceStart = ends.stream().mapToLong(end -> end - start).sorted().toArray();
+          p50s.add(sinceStart[sinceStart.length / 2] / 1e6);
+          maxes.add(sinceStart[sinceStart.length - 1] / 1e6);
+          subscribed.add((lastSubscribed.get() - start) / 1e6);
+          contender.close();
+          release(emulator);
+        }
+      }
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%-24s from the herd's start: p50 %.1f ms, max %.1f ms; last call subscribed %.1f ms"
+                  + " after the first",
+              which,
+              Load.median(p50s),
+              Load.median(maxes),
+              Load.median(subscribed)));
+    }
+    return lines;
+  }
+
   private Contender make(String which, GenesysLoginEmulator emulator) {
     switch (which) {
       case Contender.LIBRARY:
@@ -322,6 +372,88 @@ final class Scenarios implements AutoCloseable {
     }
     return rows;
   }
+
+  /**
+   * What one contender saw in {@link #outageRecovery}: calls made, failed and token requests, and
+   * when after the end of the outage the first call succeeded (negative: none did).
+   */
+  record Recovery(
+      String contender,
+      Duration outage,
+      long tokenRequests,
+      int calls,
+      int failed,
+      double recoveryMillis) {
+    @Override
+    public String toString() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "%-24s outage %2d s: token requests %d, calls %d, failed %d, first success %.0f ms after"
+              + " the outage ended",
+          contender,
+          outage.toSeconds(),
+          tokenRequests,
+          calls,
+          failed,
+          recoveryMillis);
+    }
+  }
+
+  /**
+   * A login outage on a cold cache: 503 for {@code outage} from the start (8 s and more outlast
+   * this library's first fetch, whose 3 retries wait 1 s, 2 s and 4 s, each up to half longer or
+   * shorter), a closed loop at concurrency 16 until 6 s after it, and the time from its end to
+   * the first successful call. Where the outage ends within the fetch's retries and the cooldown
+   * after them varies with its length and the jitter, so it is run at several lengths.
+   */
+  List<Recovery> outageRecovery(List<String> names, Duration outage) {
+    List<Recovery> result = new ArrayList<>();
+    for (String name : names) {
+      try (GenesysLoginEmulator emulator = emulator(Duration.ofHours(24), Clock.systemUTC())) {
+        log("outage recovery / " + name);
+        Contender contender = make(name, emulator);
+        WebClient api = api(emulator, contender, new Load.WireCounter());
+        Load.Errors errs = errorsOf("outage recovery", name);
+        java.util.concurrent.atomic.AtomicLong firstSuccess =
+            new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        emulator.outage(outage);
+        long outageEnds = System.nanoTime() + outage.toNanos();
+        List<Load.Sample> samples =
+            Load.closedLoop(
+                CONCURRENCY_OF_RECOVERY,
+                outage.plusSeconds(6),
+                3_000_000,
+                () ->
+                    Load.call(api, errs)
+                        .doOnNext(
+                            s -> {
+                              if (s.status() / 100 == 2) {
+                                firstSuccess.accumulateAndGet(System.nanoTime(), Math::min);
+                              }
+                            }));
+        int failed = 0;
+        for (Load.Sample s : samples) {
+          if (s.status() / 100 != 2) {
+            failed++;
+          }
+        }
+        long first = firstSuccess.get();
+        result.add(
+            new Recovery(
+                name,
+                outage,
+                emulator.tokenRequests(),
+                samples.size(),
+                failed,
+                first == Long.MAX_VALUE ? -1 : (first - outageEnds) / 1e6));
+        contender.close();
+        release(emulator);
+      }
+    }
+    return result;
+  }
+
+  private static final int CONCURRENCY_OF_RECOVERY = 16;
 
   /**
    * Closes this client's pooled connections to an emulator before it stops. Closing the emulator

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeoutException;
  *       5xx}, {@code timeout}, {@code io});
  *   <li>{@value #FETCH}, a timer, one per fetch (a token request with its retries and their
  *       waits): tags {@code trigger} ({@code first_use}, {@code expired}, {@code refresh_ahead},
- *       {@code timer}, {@code invalidated}) and {@code outcome} ({@code success}, {@code
+ *       {@code timer}, {@code invalidated}, {@code recovery}) and {@code outcome} ({@code success}, {@code
  *       retryable}, {@code terminal});
  *   <li>{@value #EXPIRY}, a time gauge: seconds until the last issued token expires, {@code NaN}
  *       when there is none (before the first token, after an invalidation, after close);
