@@ -67,6 +67,8 @@ final class ProviderSettings {
     apply("retry.min-backoff", () -> b.retryBackoff(retry.minBackoff(), retry.maxBackoff()));
     apply("retry.max-retry-after", () -> b.maxRetryAfter(retry.maxRetryAfter()));
     metricsName(p);
+    // Checked now, though the builder bean is a prototype made on first injection.
+    apiBaseUrl(p);
     return b;
   }
 
