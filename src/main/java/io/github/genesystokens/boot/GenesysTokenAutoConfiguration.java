@@ -104,13 +104,21 @@ public final class GenesysTokenAutoConfiguration {
   /** The health component, with the Spring Boot health module only. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.health.contributor.ReactiveHealthIndicator")
-  @ConditionalOnEnabledHealthIndicator("genesysToken")
   static class HealthConfiguration {
 
-    @Bean
-    @ConditionalOnMissingBean(name = "genesysTokenHealthIndicator")
-    GenesysTokenHealthIndicator genesysTokenHealthIndicator(TokenProvider genesysTokenProvider) {
-      return new GenesysTokenHealthIndicator(genesysTokenProvider);
+    /**
+     * One level down: the condition of {@code @ConditionalOnEnabledHealthIndicator} is a class of
+     * the health module, loaded with the other conditions of its class before any is evaluated.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEnabledHealthIndicator("genesysToken")
+    static class Enabled {
+
+      @Bean
+      @ConditionalOnMissingBean(name = "genesysTokenHealthIndicator")
+      GenesysTokenHealthIndicator genesysTokenHealthIndicator(TokenProvider genesysTokenProvider) {
+        return new GenesysTokenHealthIndicator(genesysTokenProvider);
+      }
     }
   }
 

@@ -19,16 +19,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     created. Set this and client-secret, or the two files, not both
  * @param clientSecret the OAuth client secret; never printed
  * @param clientIdFile a file holding the client id, such as a mounted Kubernetes secret; read for
- *     every token request, so a rotated secret is picked up without a restart. Set with {@code
- *     client-secret-file}
+ *     every token request, so a rotated secret is picked up without a restart. Set with
+ *     client-secret-file
  * @param clientSecretFile a file holding the client secret; read like client-id-file
  * @param region the Genesys Cloud region, such as eu-central-1, eu_central_1 or
  *     mypurecloud.de; set this or token-uri
  * @param tokenUri the token endpoint, for a server other than a region's login service (a gateway,
  *     the emulator); https, or http to a loopback address. Set this or region
  * @param apiBaseUrl the base URL of the genesysWebClientBuilder, the only host it sends
- *     tokens to; default the region's API host (https://api.<domain>), or with {@code
- *     token-uri} that URI's scheme, host and port, with a leading login. of the host
+ *     tokens to; default the region's API host (https://api. and the region's domain), or with
+ *     token-uri that URI's scheme, host and port, with a leading login. of the host
  *     replaced by api.
  * @param scopes the scopes to request; default none, as Genesys clients get their permissions from
  *     the client's roles
