@@ -63,14 +63,12 @@ public record GenesysTokenProperties(
     @DefaultValue("false") boolean warmUp,
     @DefaultValue("default") String name) {
 
-  /**
-   * Copies the scopes; a missing list or retry section is the empty list and the defaults.
-   *
-   * @throws IllegalArgumentException never; the checks run when the provider is created
-   */
+  /** Copies the scopes; a missing list is empty, a missing retry section has the defaults. */
   public GenesysTokenProperties {
     scopes = scopes == null ? List.of() : List.copyOf(scopes);
-    retry = retry == null ? new Retry(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(180)) : retry;
+    if (retry == null) {
+      retry = new Retry(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(180));
+    }
   }
 
   /**

@@ -174,12 +174,16 @@ final class ProviderSettings {
     return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
   }
 
-  /** The longest the warm-up waits: every attempt timing out, with the longest backoffs between. */
+  /**
+   * The longest the warm-up waits: every attempt timing out, with the longest backoffs between
+   * (the maximum plus its jitter of up to a half), and a second of margin.
+   */
   static Duration warmUpBound(GenesysTokenProperties p) {
-    int attempts = p.retry().maxRetries() + 1;
+    int retries = p.retry().maxRetries();
+    Duration longestWait = p.retry().maxBackoff().multipliedBy(3).dividedBy(2);
     return p.requestTimeout()
-        .multipliedBy(attempts)
-        .plus(p.retry().maxBackoff().multipliedBy(p.retry().maxRetries()))
+        .multipliedBy(retries + 1L)
+        .plus(longestWait.multipliedBy(retries))
         .plusSeconds(1);
   }
 

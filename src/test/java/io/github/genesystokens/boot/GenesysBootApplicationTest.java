@@ -36,6 +36,7 @@ import reactor.netty.http.client.HttpClient;
       // Tomcat and Spring MVC are on the test classpath for the interop tests.
       "spring.main.web-application-type=reactive",
       "server.address=127.0.0.1",
+      "spring.main.banner-mode=off",
       // Spring Authorization Server's security is on the test classpath too.
       "spring.autoconfigure.exclude="
           + "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration,"

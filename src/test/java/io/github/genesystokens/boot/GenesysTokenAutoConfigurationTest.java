@@ -220,9 +220,9 @@ class GenesysTokenAutoConfigurationTest {
   }
 
   @Test
-  void withoutTheHealthModuleTheProviderAndTheBuilderRemain() {
+  void withoutTheActuatorAndItsHealthModuleTheProviderAndTheBuilderRemain() {
     configured()
-        .withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+        .withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
         .run(
             context -> {
               assertThat(context).hasNotFailed();
