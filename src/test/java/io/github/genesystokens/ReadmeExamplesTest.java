@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Service;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
@@ -51,6 +53,24 @@ class ReadmeExamplesTest {
 
     Mono<String> org = api.get().uri("/api/v2/organizations/me")
         .retrieve().bodyToMono(String.class);
+    // README-END
+  }
+
+  @SuppressWarnings("unused")
+  private static void springBootRecipe() {
+    // README-BEGIN
+    @Service
+    class Users {
+      private final WebClient api;
+
+      Users(@Qualifier("genesysWebClientBuilder") WebClient.Builder genesys) {
+        this.api = genesys.build();
+      }
+
+      Mono<String> me() {
+        return api.get().uri("/api/v2/users/me").retrieve().bodyToMono(String.class);
+      }
+    }
     // README-END
   }
 

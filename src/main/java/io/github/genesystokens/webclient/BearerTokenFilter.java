@@ -4,6 +4,7 @@ import io.github.genesystokens.AccessToken;
 import io.github.genesystokens.TokenProvider;
 import io.github.genesystokens.TokenProviderRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -46,8 +47,10 @@ import reactor.util.Loggers;
  * <p><b>Logs.</b> Each 401 is logged at DEBUG with the method, the URL without its query and the
  * Genesys correlation id, which Genesys support asks for. Token values are never logged.
  *
- * <p>The filter sends the token to whatever host a request goes to: put it only on a {@code
- * WebClient} for the Genesys API.
+ * <p><b>Hosts.</b> The filter sends the token to whatever host a request goes to: put it only on a
+ * {@code WebClient} for the Genesys API, and prefer {@link #allowingOnlyHost(String)}, which
+ * refuses a request to any other host before a token is taken (the Spring Boot auto-configuration
+ * does so for its API host).
  */
 public final class BearerTokenFilter implements ExchangeFilterFunction {
 
@@ -63,9 +66,12 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
   private static final int MAX_CORRELATION_ID_CHARS = 128;
 
   private final Function<ClientRequest, TokenProvider> providers;
+  /** The only host tokens are sent to, lower case; null when any host is. */
+  private final String allowedHost;
 
-  private BearerTokenFilter(Function<ClientRequest, TokenProvider> providers) {
+  private BearerTokenFilter(Function<ClientRequest, TokenProvider> providers, String allowedHost) {
     this.providers = providers;
+    this.allowedHost = allowedHost;
   }
 
   /**
@@ -76,7 +82,7 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
    */
   public static BearerTokenFilter of(TokenProvider tokens) {
     Objects.requireNonNull(tokens, "tokens must not be null");
-    return new BearerTokenFilter(request -> tokens);
+    return new BearerTokenFilter(request -> tokens, null);
   }
 
   /**
@@ -111,7 +117,35 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
                     + " .attributes(BearerTokenFilter.client(key))");
           }
           return registry.provider((TokenProviderRegistry.Key) key);
-        });
+        },
+        null);
+  }
+
+  /**
+   * A copy of this filter that sends tokens to one host only: a request to any other host fails
+   * with an {@link IllegalStateException} naming both hosts, before a token is taken and before
+   * anything is sent. A guard against a relative path that became absolute, or a {@code WebClient}
+   * shared by mistake with calls to other services, which would otherwise receive the token.
+   *
+   * <pre>{@code
+   * URI api = GenesysRegion.EU_CENTRAL_1.apiBaseUri();
+   * WebClient client = WebClient.builder()
+   *     .baseUrl(api.toString())
+   *     .filter(BearerTokenFilter.of(tokens).allowingOnlyHost(api.getHost()))
+   *     .build();
+   * }</pre>
+   *
+   * @param host the API host, such as {@code api.mypurecloud.de}; compared without regard to case,
+   *     on any port and scheme
+   * @return a new filter; this one is unchanged
+   */
+  public BearerTokenFilter allowingOnlyHost(String host) {
+    Objects.requireNonNull(host, "host must not be null");
+    if (host.isBlank() || host.indexOf('/') >= 0 || host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      throw new IllegalArgumentException(
+          "host must be a host name or address without scheme, port or path: '" + host + "'");
+    }
+    return new BearerTokenFilter(providers, host.toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -129,6 +163,22 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
   public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
     return Mono.defer(
         () -> {
+          if (allowedHost != null) {
+            String host = request.url().getHost();
+            if (host == null || !allowedHost.equals(host.toLowerCase(Locale.ROOT))) {
+              return Mono.error(
+                  new IllegalStateException(
+                      "BearerTokenFilter sends tokens only to host "
+                          + allowedHost
+                          + ", not to "
+                          + host
+                          + ": refused "
+                          + request.method()
+                          + " "
+                          + withoutQuery(request)
+                          + " before sending it"));
+            }
+          }
           TokenProvider tokens = providers.apply(request);
           return tokens
               .token()

@@ -1,0 +1,102 @@
+package io.github.genesystokens.webclient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.genesystokens.GenesysTokenProvider;
+import io.github.genesystokens.TokenProvider;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.test.StepVerifier;
+
+/**
+ * {@link BearerTokenFilter#allowingOnlyHost(String)} with a real {@code WebClient}: the guarded
+ * host gets its token; another host (here {@code localhost}, the same server under another name,
+ * so that anything sent would be seen) gets nothing, not even a token request.
+ */
+class BearerTokenFilterHostTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private final FakeGenesys genesys = new FakeGenesys().client("org-a", "secret-a");
+  private final TokenProvider tokens =
+      GenesysTokenProvider.builder()
+          .clientId("org-a")
+          .clientSecret("secret-a")
+          .tokenUri(genesys.tokenUri())
+          .build();
+  private final WebClient api =
+      WebClient.builder()
+          .baseUrl(genesys.apiBase())
+          .filter(BearerTokenFilter.of(tokens).allowingOnlyHost("127.0.0.1"))
+          .build();
+
+  @AfterEach
+  void close() {
+    tokens.close();
+    genesys.close();
+  }
+
+  @Test
+  void requestsToTheAllowedHostCarryTheToken() {
+    StepVerifier.create(api.get().uri("/api/v2/users/me").retrieve().toBodilessEntity())
+        .assertNext(response -> assertThat(response.getStatusCode().value()).isEqualTo(200))
+        .expectComplete()
+        .verify(WAIT);
+
+    assertThat(genesys.apiCalls()).hasSize(1);
+    assertThat(genesys.tokenRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestToAnotherHostFailsBeforeATokenIsTakenOrAnythingSent() {
+    URI other = URI.create(genesys.apiBase().replace("127.0.0.1", "localhost") + "/api/v2/users/me");
+
+    StepVerifier.create(api.get().uri(other).retrieve().toBodilessEntity())
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("only to host 127.0.0.1")
+                    .hasMessageContaining("not to localhost")
+                    .hasMessageContaining("GET " + other))
+        .verify(WAIT);
+
+    assertThat(genesys.apiCalls()).isEmpty();
+    assertThat(genesys.tokenRequests()).isZero();
+  }
+
+  @Test
+  void hostsAreComparedWithoutRegardToCaseAndTheOriginalFilterIsUnchanged() {
+    BearerTokenFilter any = BearerTokenFilter.of(tokens);
+    WebClient upper =
+        WebClient.builder().baseUrl(genesys.apiBase()).filter(any.allowingOnlyHost("LOCALHOST")).build();
+    WebClient unguarded = WebClient.builder().baseUrl(genesys.apiBase()).filter(any).build();
+    URI local = URI.create(genesys.apiBase().replace("127.0.0.1", "localhost") + "/api/v2/users/me");
+
+    StepVerifier.create(upper.get().uri(local).retrieve().toBodilessEntity())
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(WAIT);
+    StepVerifier.create(unguarded.get().uri("/api/v2/users/me").retrieve().toBodilessEntity())
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(WAIT);
+    assertThat(genesys.apiCalls()).hasSize(2);
+  }
+
+  @Test
+  void aHostWithSchemeOrPortIsRefused() {
+    BearerTokenFilter filter = BearerTokenFilter.of(tokens);
+    assertThatThrownBy(() -> filter.allowingOnlyHost("https://api.mypurecloud.de"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without scheme, port or path");
+    assertThatThrownBy(() -> filter.allowingOnlyHost("127.0.0.1:8080"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> filter.allowingOnlyHost(" "))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
