@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.genesystokens.GenesysTokenProvider;
 import io.github.genesystokens.TokenProvider;
+import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +22,8 @@ class BearerTokenFilterHostTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private final FakeGenesys genesys = new FakeGenesys().client("org-a", "secret-a");
+  private final GenesysLoginEmulator genesys =
+      GenesysLoginEmulator.builder().client("org-a", "secret-a").start();
   private final TokenProvider tokens =
       GenesysTokenProvider.builder()
           .clientId("org-a")
@@ -30,9 +32,13 @@ class BearerTokenFilterHostTest {
           .build();
   private final WebClient api =
       WebClient.builder()
-          .baseUrl(genesys.apiBase())
+          .baseUrl(apiBase())
           .filter(BearerTokenFilter.of(tokens).allowingOnlyHost("127.0.0.1"))
           .build();
+
+  private String apiBase() {
+    return genesys.baseUri().toString();
+  }
 
   @AfterEach
   void close() {
@@ -53,7 +59,7 @@ class BearerTokenFilterHostTest {
 
   @Test
   void aRequestToAnotherHostFailsBeforeATokenIsTakenOrAnythingSent() {
-    URI other = URI.create(genesys.apiBase().replace("127.0.0.1", "localhost") + "/api/v2/users/me");
+    URI other = URI.create(apiBase().replace("127.0.0.1", "localhost") + "/api/v2/users/me");
 
     StepVerifier.create(api.get().uri(other).retrieve().toBodilessEntity())
         .expectErrorSatisfies(
@@ -73,9 +79,9 @@ class BearerTokenFilterHostTest {
   void hostsAreComparedWithoutRegardToCaseAndTheOriginalFilterIsUnchanged() {
     BearerTokenFilter any = BearerTokenFilter.of(tokens);
     WebClient upper =
-        WebClient.builder().baseUrl(genesys.apiBase()).filter(any.allowingOnlyHost("LOCALHOST")).build();
-    WebClient unguarded = WebClient.builder().baseUrl(genesys.apiBase()).filter(any).build();
-    URI local = URI.create(genesys.apiBase().replace("127.0.0.1", "localhost") + "/api/v2/users/me");
+        WebClient.builder().baseUrl(apiBase()).filter(any.allowingOnlyHost("LOCALHOST")).build();
+    WebClient unguarded = WebClient.builder().baseUrl(apiBase()).filter(any).build();
+    URI local = URI.create(apiBase().replace("127.0.0.1", "localhost") + "/api/v2/users/me");
 
     StepVerifier.create(upper.get().uri(local).retrieve().toBodilessEntity())
         .expectNextCount(1)
