@@ -26,24 +26,20 @@ final class ProviderSettings {
   static GenesysTokenProvider.Builder builder(GenesysTokenProperties p) {
     GenesysTokenProvider.Builder b = GenesysTokenProvider.builder();
     credentials(p, b);
-    if (p.region() != null && p.tokenUri() != null) {
-      throw invalid(
-          "region",
-          "set genesys.token.region or genesys.token.token-uri, not both (region "
-              + p.region()
-              + ", token-uri "
-              + p.tokenUri()
-              + ")");
-    }
     if (p.region() == null && p.tokenUri() == null) {
       throw invalid(
           "region", "genesys.token.region (or genesys.token.token-uri) is required, such as eu-central-1");
     }
-    if (p.region() != null) {
-      GenesysRegion region = apply("region", () -> GenesysRegion.parse(p.region()));
-      b.region(region);
-    } else {
+    // A region is checked even when token-uri overrides it: a typo must not wait for the day the
+    // override is removed.
+    GenesysRegion region =
+        p.region() == null ? null : apply("region", () -> GenesysRegion.parse(p.region()));
+    if (p.tokenUri() != null) {
+      // token-uri wins over region, so that a test (or a gateway) can point an application whose
+      // properties name a region at another token endpoint without unsetting the region.
       apply("token-uri", () -> b.tokenUri(p.tokenUri()));
+    } else {
+      b.region(region);
     }
     apply("scopes", () -> b.scopes(p.scopes().toArray(String[]::new)));
     apply("client-authentication", () -> b.clientAuthentication(p.clientAuthentication()));
@@ -131,8 +127,8 @@ final class ProviderSettings {
 
   /**
    * The base URL of the API, the only host the auto-configured filter sends tokens to: {@code
-   * api-base-url}; else the region's API host; else the token URI's origin, {@code login.} made
-   * {@code api.} (the emulator serves both on one origin).
+   * api-base-url}; else, when {@code token-uri} is set, its origin with {@code login.} made {@code
+   * api.} (the emulator serves both on one origin); else the region's API host.
    */
   static URI apiBaseUrl(GenesysTokenProperties p) {
     if (p.apiBaseUrl() != null) {
@@ -148,11 +144,11 @@ final class ProviderSettings {
       }
       return uri;
     }
-    if (p.region() != null) {
-      return apply("region", () -> GenesysRegion.parse(p.region())).apiBaseUri();
-    }
     if (p.tokenUri() == null) {
-      throw invalid("region", "genesys.token.region (or genesys.token.token-uri) is required");
+      if (p.region() == null) {
+        throw invalid("region", "genesys.token.region (or genesys.token.token-uri) is required");
+      }
+      return apply("region", () -> GenesysRegion.parse(p.region())).apiBaseUri();
     }
     URI token = p.tokenUri();
     String host = token.getHost();

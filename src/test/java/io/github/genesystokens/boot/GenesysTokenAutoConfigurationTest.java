@@ -132,6 +132,25 @@ class GenesysTokenAutoConfigurationTest {
   }
 
   @Test
+  void aTokenUriOverridesTheRegionSoATestCanPointARegionsApplicationAtTheEmulator() {
+    configured()
+        .withPropertyValues("genesys.token.region=eu-central-1")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              WebClient api =
+                  context.getBean("genesysWebClientBuilder", WebClient.Builder.class).build();
+              StepVerifier.create(api.get().uri("/api/v2/users/me").retrieve().bodyToMono(String.class))
+                  .assertNext(body -> assertThat(body).contains("boot-client"))
+                  .expectComplete()
+                  .verify(WAIT);
+              // The token came from the emulator and the call went to it, not to mypurecloud.de.
+              assertThat(emulator.tokenRequests()).isEqualTo(1);
+              assertThat(emulator.apiRequests()).isEqualTo(1);
+            });
+  }
+
+  @Test
   void theBuilderRefusesAnotherHostBeforeAnyTokenIsTaken() {
     configured()
         .run(
@@ -476,7 +495,7 @@ class GenesysTokenAutoConfigurationTest {
     return Stream.of(
         Arguments.of(List.of("genesys.token.client-secret=x"), "genesys.token.region"),
         Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.token-uri=https://login.example.com/oauth/token"),
+            List.of("genesys.token.client-secret=x", "genesys.token.region=not a region!", "genesys.token.token-uri=https://login.example.com/oauth/token"),
             "genesys.token.region"),
         Arguments.of(List.of("genesys.token.region=eu-central-1"), "genesys.token.client-secret"),
         Arguments.of(
