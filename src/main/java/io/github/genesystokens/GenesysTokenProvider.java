@@ -130,6 +130,14 @@ public final class GenesysTokenProvider implements TokenProvider {
     static final int DEFAULT_MAX_RETRIES = 3;
     static final Duration DEFAULT_MIN_BACKOFF = Duration.ofSeconds(1);
     static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Genesys's per-token API limit (docs/genesys-login.md, "On API calls"). */
+    static final int DEFAULT_REQUESTS_PER_TOKEN_PER_MINUTE = 300;
+    /**
+     * The Terraform provider holds up to 50 live tokens of one client; a pool larger than that
+     * would be its own token storm.
+     */
+    static final int MAX_POOL_SIZE = 50;
+
     /** The Genesys Java SDK's limit: a longer wait than this is treated as an outage. */
     static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(180);
 
@@ -159,6 +167,8 @@ public final class GenesysTokenProvider implements TokenProvider {
     private Scheduler scheduler = Schedulers.parallel();
     private HttpClient httpClient;
     private final List<TokenListener> listeners = new ArrayList<>();
+    private int poolSize = 1;
+    private Integer requestsPerTokenPerMinute;
 
     private Builder() {}
 
@@ -482,6 +492,54 @@ public final class GenesysTokenProvider implements TokenProvider {
     }
 
     /**
+     * How many tokens of this one OAuth client the provider may hold at once, to carry more API
+     * requests than one token's rate limit allows (Genesys: 300 requests a minute per token). The
+     * default, 1, is the single-token provider; 2 or more builds a pool.
+     *
+     * <p>A pool counts each token it hands out as one API request, per token over a sliding
+     * minute on the provider's {@link #clock(Clock)}, and hands out the token with the fewest
+     * requests in the last minute. It starts with one token and requests the next only when the
+     * least used one has reached 80 % of {@link #requestsPerTokenPerMinute(int)}: one token
+     * request at a time and at most one a second, so a pool alone never bursts token requests at
+     * the login service. Each token has the behaviour of a single provider: single-flight,
+     * refresh-ahead, the failure cooldown and compare-and-invalidate ({@link
+     * TokenProvider#invalidate} drops only the slot of the token given, which is renewed while the
+     * others serve). On a 429 from the API the WebClient filter and the SDK connector set the
+     * refused token aside until its {@code Retry-After} and send the request once more with
+     * another ({@link TokenProvider#reportRateLimited}). The tokens share the connection pool,
+     * retry rules, scheduler and listeners. See {@code docs/design.md}, "Token pool".
+     *
+     * @param poolSize from 1 to 50 (the most the Terraform provider holds of one client)
+     * @return this builder
+     */
+    public Builder poolSize(int poolSize) {
+      if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+        throw new IllegalArgumentException(
+            "poolSize must be between 1 and " + MAX_POOL_SIZE + ": " + poolSize);
+      }
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    /**
+     * The API requests one token may make per minute, for a pool ({@link #poolSize(int)} of 2 or
+     * more). The default is 300, Genesys's per-token limit ({@code
+     * client.credentials.token.rate.per.minute}); set it lower for headroom, or to an org's raised
+     * limit.
+     *
+     * @param requestsPerTokenPerMinute a positive count
+     * @return this builder
+     */
+    public Builder requestsPerTokenPerMinute(int requestsPerTokenPerMinute) {
+      if (requestsPerTokenPerMinute < 1) {
+        throw new IllegalArgumentException(
+            "requestsPerTokenPerMinute must be at least 1: " + requestsPerTokenPerMinute);
+      }
+      this.requestsPerTokenPerMinute = requestsPerTokenPerMinute;
+      return this;
+    }
+
+    /**
      * Creates the provider. Nothing is requested until the first {@link TokenProvider#token()}.
      *
      * @return a new provider
@@ -525,6 +583,12 @@ public final class GenesysTokenProvider implements TokenProvider {
                 + ") must not be less than expirySkew ("
                 + expirySkew
                 + "): a token would expire before its refresh starts");
+      }
+      if (requestsPerTokenPerMinute != null && poolSize == 1) {
+        throw new IllegalStateException(
+            "requestsPerTokenPerMinute ("
+                + requestsPerTokenPerMinute
+                + ") applies to a pool of tokens; set poolSize(n) with n of 2 or more");
       }
       URI uri = tokenUri != null ? tokenUri : region.tokenUri();
       Mono<ClientCredentials> source =
@@ -573,18 +637,40 @@ public final class GenesysTokenProvider implements TokenProvider {
                       .subscribe(
                           null,
                           e -> log.debug("{}: closing the connection pool failed: {}", name, e));
-      TokenCache cache =
-          new TokenCache(
-              fetch,
-              new RefreshPolicy(refreshAhead, expirySkew),
-              clock,
-              scheduler,
-              failureCooldown,
-              name,
-              release,
-              Listeners.of(listeners, name),
-              rules::backoff);
-      return new GenesysTokenProvider(cache, client, uri);
+      RefreshPolicy policy = new RefreshPolicy(refreshAhead, expirySkew);
+      Listeners told = Listeners.of(listeners, name);
+      if (poolSize == 1) {
+        return new GenesysTokenProvider(
+            new TokenCache(
+                fetch, policy, clock, scheduler, failureCooldown, name, release, told, rules::backoff),
+            client,
+            uri);
+      }
+      int slots = poolSize;
+      // One cache per slot, made when the pool needs it: each slot's fetch tells the pool which
+      // token the slot now holds; the connection pool is released by the pool, once.
+      return new TokenPool(
+          (index, issued) -> {
+            String slotName = name + " (pooled token " + (index + 1) + " of " + slots + ")";
+            return new TokenCache(
+                () -> fetch.get().doOnNext(t -> issued.accept(t.token())),
+                policy,
+                clock,
+                scheduler,
+                failureCooldown,
+                slotName,
+                () -> {},
+                told,
+                rules::backoff);
+          },
+          poolSize,
+          requestsPerTokenPerMinute == null
+              ? DEFAULT_REQUESTS_PER_TOKEN_PER_MINUTE
+              : requestsPerTokenPerMinute,
+          clock,
+          client,
+          uri,
+          release);
     }
 
     private static String requireText(String value, String name) {

@@ -26,6 +26,14 @@ import reactor.util.retry.Retry;
  * with up to half of it added or removed at random (never below {@code minBackoff}) so that many
  * instances restarted together spread their retries. A {@code Retry-After} from the server is a
  * floor for the wait; one longer than {@code maxRetryAfter} ends the retries at once.
+ *
+ * <p>The Genesys token-creation throttle waits longer: each wait is drawn uniformly between a
+ * third of {@code maxBackoff} and {@code maxBackoff} (10 s to 30 s by default), so that the
+ * {@code maxRetries} retries of one fetch span about the throttle's window (a minute: Genesys's
+ * Terraform provider retries it for that long) instead of a few seconds inside it, and a fleet's
+ * instances spread over it. Measured with 100 instances restarting together against a throttle of
+ * 50 tokens a minute (docs/design.md, "Restart storms"): the short waits made eleven token
+ * requests per token issued and failed every throttled instance's callers again and again.
  */
 final class RetryRules {
 
@@ -157,7 +165,7 @@ final class RetryRules {
               : Failures.withNote(
                   transientFailure, "gave up after " + (retries + 1) + " attempts", true));
     }
-    Duration wait = backoff(retries);
+    Duration wait = isThrottle(transientFailure) ? throttleWait() : backoff(retries);
     if (asked != null && asked.compareTo(wait) > 0) {
       wait = asked;
     }
@@ -174,6 +182,24 @@ final class RetryRules {
     return failure instanceof TokenEndpointException
         ? ((TokenEndpointException) failure).retryAfter().orElse(null)
         : null;
+  }
+
+  private static boolean isThrottle(TokenException failure) {
+    if (!(failure instanceof TokenEndpointException)) {
+      return false;
+    }
+    TokenEndpointException reply = (TokenEndpointException) failure;
+    return reply.statusCode() == 400 && isGenesysThrottle(reply.error(), reply.errorDescription());
+  }
+
+  /**
+   * The wait before a retry of the Genesys throttle: uniform in [{@code maxBackoff / 3}, {@code
+   * maxBackoff}], never below {@code minBackoff}.
+   */
+  Duration throttleWait() {
+    long high = maxBackoff.toNanos();
+    long low = Math.max(minBackoff.toNanos(), high / 3);
+    return Duration.ofNanos(low >= high ? low : ThreadLocalRandom.current().nextLong(low, high + 1));
   }
 
   /** The jittered exponential wait before retry number {@code retry} (0-based). */

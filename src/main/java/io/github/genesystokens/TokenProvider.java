@@ -1,5 +1,6 @@
 package io.github.genesystokens;
 
+import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
@@ -67,6 +68,28 @@ public interface TokenProvider extends AutoCloseable {
    *     again
    */
   default void reportReplay(boolean recovered) {}
+
+  /**
+   * Tells the provider that the API refused this token with HTTP 429 (its per-token rate limit),
+   * and asks whether another token may have headroom. The library's WebClient filter and its
+   * Genesys SDK connector call it on a 429 and, if it returns {@code true}, send the request once
+   * more with a new {@link #token()}; otherwise the 429 reaches the caller.
+   *
+   * <p>A provider built with {@link GenesysTokenProvider.Builder#poolSize(int) poolSize(n)} of 2
+   * or more sets that token aside until {@code retryAfter} has passed (at least one second) and
+   * answers {@code true} if another of its tokens is under its limit, or if it has just started
+   * minting one (the next {@code token()} then waits for it). The default, for a single-token
+   * provider and for implementations other than this library's, changes nothing and returns
+   * {@code false}.
+   *
+   * @param limited the token the API refused
+   * @param retryAfter the wait the 429's {@code Retry-After} asked for; {@link Duration#ZERO}
+   *     when it had none
+   * @return whether a replay with another token may succeed
+   */
+  default boolean reportRateLimited(AccessToken limited, Duration retryAfter) {
+    return false;
+  }
 
   /**
    * Stops the background refresh and releases the resources the provider created (never an

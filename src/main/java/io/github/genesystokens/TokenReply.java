@@ -23,6 +23,17 @@ final class TokenReply {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    // Jackson creates and caches a deserializer under a lock on first use: parsing once here keeps
+    // that lock off the event loops, where many first replies at once (a fleet starting) would
+    // contend for it (BlockHound caught the park).
+    try {
+      JSON.readTree("{}");
+    } catch (java.io.IOException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
+
   final int status;
   final byte[] body;
   final String contentType;

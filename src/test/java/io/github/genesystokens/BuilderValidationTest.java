@@ -150,4 +150,35 @@ class BuilderValidationTest {
     assertThatThrownBy(() -> valid().region(null)).hasMessageContaining("region");
     assertThatThrownBy(() -> valid().tokenUri(null)).hasMessageContaining("tokenUri");
   }
+
+  @Test
+  void poolSettingsOutOfRangeAreNamed() {
+    assertThatThrownBy(() -> valid().poolSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("poolSize");
+    assertThatThrownBy(() -> valid().poolSize(51))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("poolSize must be between 1 and 50");
+    assertThatThrownBy(() -> valid().requestsPerTokenPerMinute(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestsPerTokenPerMinute");
+  }
+
+  @Test
+  void aPerTokenLimitWithoutAPoolIsRefused() {
+    assertThatThrownBy(() -> valid().requestsPerTokenPerMinute(100).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("requestsPerTokenPerMinute")
+        .hasMessageContaining("poolSize");
+  }
+
+  @Test
+  void aPoolBuildsWithoutAnyRequest() {
+    try (TokenProvider pool = valid().poolSize(5).requestsPerTokenPerMinute(200).build()) {
+      assertThat(pool.toString())
+          .contains("clientId=id")
+          .contains("pool of 1 of at most 5 tokens, 200 requests per token per minute")
+          .contains("token 1=empty");
+    }
+  }
 }

@@ -169,4 +169,33 @@ class RetryRulesTest {
         .verify(Duration.ofSeconds(5));
     assertThat(attempts.get()).isEqualTo(1);
   }
+
+  @Test
+  void theGenesysThrottleIsRetriedOverAboutItsMinuteWindowWithinTheRetryBudget() {
+    AtomicInteger attempts = new AtomicInteger();
+    TokenEndpointException throttled =
+        new TokenEndpointException(
+            "HTTP 400 invalid_request", 400, "invalid_request", "rate limit exceeded; slow down", null, null, true);
+    StepVerifier.withVirtualTime(() -> failing(attempts, throttled).retryWhen(defaults.retry("test")), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        // Each of the three waits is at least 10 s (a third of maxBackoff)...
+        .expectNoEvent(Duration.ofSeconds(9))
+        .then(() -> assertThat(attempts.get()).isEqualTo(1))
+        .expectNoEvent(Duration.ofSeconds(20))
+        .then(() -> assertThat(attempts.get()).isBetween(2, 3))
+        .thenAwait(Duration.ofSeconds(61)) // ...and at most 30 s: all within 90 s
+        .expectErrorSatisfies(
+            e -> assertThat(e).hasMessageContaining("gave up after 4 attempts"))
+        .verify(Duration.ofSeconds(5));
+    assertThat(attempts.get()).isEqualTo(4);
+  }
+
+  @Test
+  void throttleWaitsAreDrawnBetweenAThirdOfMaxBackoffAndMaxBackoff() {
+    for (int i = 0; i < 1000; i++) {
+      assertThat(defaults.throttleWait()).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+    RetryRules narrow = new RetryRules(3, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO, time);
+    assertThat(narrow.throttleWait()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(3));
+  }
 }

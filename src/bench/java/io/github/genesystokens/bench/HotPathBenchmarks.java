@@ -49,6 +49,10 @@ public class HotPathBenchmarks {
     TokenProvider withNoOpListener;
     TokenProvider withCountingListener;
     TokenProvider withMetrics;
+    /** Pools (issue 14): {@code poolSize(1)}, 5 with one token in use, 5 with all 5 over the limit. */
+    TokenProvider poolOfOne;
+    TokenProvider poolOfFive;
+    TokenProvider poolOfFiveOverLimit;
     final LongAdder hits = new LongAdder();
     ExchangeFilterFunction filter;
     Peer peer;
@@ -87,6 +91,27 @@ public class HotPathBenchmarks {
                   .observationRegistry(io.micrometer.observation.ObservationRegistry.create())
                   .build());
 
+      poolOfOne = pooled(1, 300);
+      // A limit no benchmark reaches: one token, always with headroom (the FRESH path of a pool).
+      poolOfFive = pooled(5, Integer.MAX_VALUE);
+      // Every call counted against 300 a minute: the pool grows to 5 tokens (one a second), then
+      // all five are over the limit and each call takes the pool's slow path.
+      poolOfFiveOverLimit = pooled(5, 300);
+      for (int i = 0; i < 6; i++) {
+        for (int j = 0; j < 400; j++) {
+          poolOfFiveOverLimit.token().block(Duration.ofSeconds(10));
+        }
+        try {
+          Thread.sleep(1100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      if (!poolOfFiveOverLimit.toString().contains("pool of 5 of at most 5")) {
+        throw new IllegalStateException("the pool did not grow to 5: " + poolOfFiveOverLimit);
+      }
+
       // The peer with every default; only the registration is ours.
       peer =
           new Peer(
@@ -123,6 +148,21 @@ public class HotPathBenchmarks {
       subscribe(peerFilter.filter(request, stubExchange));
     }
 
+    private TokenProvider pooled(int size, int perMinute) {
+      GenesysTokenProvider.Builder builder =
+          GenesysTokenProvider.builder()
+              .clientId(GenesysLoginEmulator.DEFAULT_CLIENT_ID)
+              .clientSecret(GenesysLoginEmulator.DEFAULT_CLIENT_SECRET)
+              .tokenUri(emulator.tokenUri())
+              .poolSize(size);
+      if (size > 1) {
+        builder.requestsPerTokenPerMinute(perMinute);
+      }
+      TokenProvider pool = builder.build();
+      pool.token().block(Duration.ofSeconds(10));
+      return pool;
+    }
+
     private TokenProvider listened(TokenListener listener) {
       TokenProvider listened =
           GenesysTokenProvider.builder()
@@ -141,6 +181,9 @@ public class HotPathBenchmarks {
       withNoOpListener.close();
       withCountingListener.close();
       withMetrics.close();
+      poolOfOne.close();
+      poolOfFive.close();
+      poolOfFiveOverLimit.close();
       emulator.close();
     }
   }
@@ -176,6 +219,24 @@ public class HotPathBenchmarks {
   @Benchmark
   public AccessToken tokenFloor(Contenders c) {
     return subscribe(c.floorToken);
+  }
+
+  /** {@code token()} of {@code poolSize(1)}: the single-token provider. */
+  @Benchmark
+  public AccessToken tokenPoolOfOne(Contenders c) {
+    return subscribe(c.poolOfOne.token());
+  }
+
+  /** {@code token()} of a pool of 5 with one token in use, under its limit. */
+  @Benchmark
+  public AccessToken tokenPoolOfFive(Contenders c) {
+    return subscribe(c.poolOfFive.token());
+  }
+
+  /** {@code token()} of a pool of 5 whose five tokens are all over their limit (the slow path). */
+  @Benchmark
+  public AccessToken tokenPoolOfFiveOverLimit(Contenders c) {
+    return subscribe(c.poolOfFiveOverLimit.token());
   }
 
   /** Reference, not a contender: reading the system clock, which {@code token()} does per call. */

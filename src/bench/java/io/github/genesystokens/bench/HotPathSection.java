@@ -31,6 +31,15 @@ final class HotPathSection {
         "tokenPeer",
         "Spring Security: `manager.authorize(request)` subscribed (cached)",
         TOKEN_FLOOR);
+    label("tokenPoolOfOne", "`poolSize(1)`: the single-token provider's `token()`", TOKEN_FLOOR);
+    label(
+        "tokenPoolOfFive",
+        "`poolSize(5)`, one token in use with headroom: `token()`",
+        TOKEN_FLOOR);
+    label(
+        "tokenPoolOfFiveOverLimit",
+        "`poolSize(5)`, all five tokens over 300 a minute: `token()` (slow path)",
+        TOKEN_FLOOR);
     label(
         "clockInstant",
         "reference: `Clock.systemUTC().instant()`, which `token()` reads per call",

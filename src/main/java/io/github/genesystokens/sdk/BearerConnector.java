@@ -19,11 +19,13 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The SDK's transport with tokens from a {@link TokenProvider}: a bearer token on every API
- * request, and one replay with a new token after a 401.
+ * request, one replay with a new token after a 401, and one replay with another token after a
+ * 429 when the provider has one with headroom ({@link TokenProvider#reportRateLimited}, a pool).
  */
 final class BearerConnector implements ApiClientConnector {
 
   private static final int UNAUTHORIZED = 401;
+  private static final int TOO_MANY_REQUESTS = 429;
 
   private final ApiClientConnector delegate;
   private final TokenProvider tokens;
@@ -45,6 +47,10 @@ final class BearerConnector implements ApiClientConnector {
     }
     AccessToken sent = token();
     ApiClientConnectorResponse response = delegate.invoke(new BearerRequest(request, sent));
+    if (isRateLimitedWithHeadroom(response, sent)) {
+      closeUnread(response);
+      return delegate.invoke(new BearerRequest(request, token()));
+    }
     if (response.getStatusCode() != UNAUTHORIZED) {
       return response;
     }
@@ -128,6 +134,11 @@ final class BearerConnector implements ApiClientConnector {
     return new AsyncApiCallback<>() {
       @Override
       public void onCompleted(ApiClientConnectorResponse response) {
+        if (isRateLimitedWithHeadroom(response, sent)) {
+          closeUnread(response);
+          sendAsync(request, false, done);
+          return;
+        }
         if (response.getStatusCode() != UNAUTHORIZED) {
           done.onCompleted(response);
           return;
@@ -165,14 +176,46 @@ final class BearerConnector implements ApiClientConnector {
 
   /** Closes a 401 nobody will read and drops exactly the token it rejected. */
   private void dropRejected(ApiClientConnectorResponse response, AccessToken sent) {
+    closeUnread(response);
+    tokens.invalidate(sent);
+    replays.incrementAndGet();
+  }
+
+  /**
+   * A 429 for this token, told to the provider, which answers whether another token has
+   * headroom; without one the 429 is the caller's, as before.
+   */
+  private boolean isRateLimitedWithHeadroom(ApiClientConnectorResponse response, AccessToken sent) {
+    return response.getStatusCode() == TOO_MANY_REQUESTS
+        && tokens.reportRateLimited(sent, retryAfter(response.getHeaders()));
+  }
+
+  /**
+   * {@code Retry-After} in whole seconds, the form Genesys sends on every 429 (docs/genesys-login.md,
+   * "On API calls"), whatever the case of the header's name; zero when absent or another form.
+   */
+  static Duration retryAfter(Map<String, String> headers) {
+    if (headers == null) {
+      return Duration.ZERO;
+    }
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      if ("Retry-After".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
+        String value = header.getValue().strip();
+        if (!value.isEmpty() && value.length() <= 9 && value.chars().allMatch(Character::isDigit)) {
+          return Duration.ofSeconds(Long.parseLong(value));
+        }
+      }
+    }
+    return Duration.ZERO;
+  }
+
+  private static void closeUnread(ApiClientConnectorResponse response) {
     try {
       response.close();
     } catch (Exception ignored) {
       // The SDK's responses are buffered; a failed close loses at most that pooled connection,
       // and the request is sent again on another.
     }
-    tokens.invalidate(sent);
-    replays.incrementAndGet();
   }
 
   /** A token for a synchronous call, on the caller's thread: the SDK's API is blocking. */

@@ -3,12 +3,14 @@ package io.github.genesystokens.webclient;
 import io.github.genesystokens.AccessToken;
 import io.github.genesystokens.TokenProvider;
 import io.github.genesystokens.TokenProviderRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -36,9 +38,15 @@ import reactor.util.Loggers;
  * token cause one token request, because invalidation is compare-and-invalidate. A 403 is a
  * missing role, which a new token does not fix: it is returned at once.
  *
- * <p><b>Bodies.</b> The second attempt re-sends the request's body inserter: {@code bodyValue},
+ * <p><b>On 429.</b> The API refused the token for its per-token rate limit. The filter tells the
+ * provider ({@link TokenProvider#reportRateLimited}), which sets that token aside until the 429's
+ * {@code Retry-After}; a provider with a pool of tokens ({@code poolSize}) that has another with
+ * headroom gets the request sent once more with it. Otherwise, and for a single-token provider,
+ * the 429 is returned to the caller as is, with its {@code Retry-After}.
+ *
+ * <p><b>Bodies.</b> A second attempt re-sends the request's body inserter: {@code bodyValue},
  * forms and other inserters that can write twice replay the same body. A body from a hot {@code
- * Publisher} cannot be replayed; do not send such requests through a 401-prone path.
+ * Publisher} cannot be replayed; do not send such requests through a 401- or 429-prone path.
  *
  * <p><b>Replays</b> are reported to the provider with {@link TokenProvider#reportReplay(boolean)}
  * (recovered, or rejected again), for its listeners' metrics; a replay that gets no new token is
@@ -187,8 +195,56 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
                   first ->
                       isUnauthorized(first.response)
                           ? retryOnce(request, next, tokens, first)
-                          : Mono.just(first.response));
+                          : isTooManyRequests(first.response)
+                              ? replayRateLimited(request, next, tokens, first)
+                              : Mono.just(first.response));
         });
+  }
+
+  /**
+   * A 429 for this token: the provider sets it aside until the {@code Retry-After}, and if it has
+   * another token with headroom (a pool) the request is sent once more with it; else the 429 is
+   * the caller's, as is the replay's answer, whatever it is.
+   */
+  private Mono<ClientResponse> replayRateLimited(
+      ClientRequest request, ExchangeFunction next, TokenProvider tokens, Attempt first) {
+    Duration retryAfter = retryAfter(first.response);
+    if (!tokens.reportRateLimited(first.token, retryAfter)) {
+      return Mono.just(first.response);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{} {} answered 429 (Retry-After {} s) [correlation id {}]; sending it once more with"
+              + " another token",
+          request.method(),
+          withoutQuery(request),
+          retryAfter.toSeconds(),
+          correlationId(first.response));
+    }
+    return first
+        .response
+        .releaseBody()
+        .then(tokens.token())
+        .flatMap(token -> send(request, next, token))
+        .map(Attempt::response);
+  }
+
+  private static boolean isTooManyRequests(ClientResponse response) {
+    return response.statusCode().value() == HttpStatus.TOO_MANY_REQUESTS.value();
+  }
+
+  /**
+   * The 429's {@code Retry-After} in whole seconds, the form Genesys promises on every 429
+   * (docs/genesys-login.md, "On API calls"); zero when absent or in another form (an HTTP date
+   * would need a clock the filter does not have; the provider then sets the token aside for its
+   * minimum).
+   */
+  static Duration retryAfter(ClientResponse response) {
+    String value = first(response.headers().header(HttpHeaders.RETRY_AFTER));
+    if (value == null || value.length() > 9 || !value.chars().allMatch(Character::isDigit)) {
+      return Duration.ZERO;
+    }
+    return Duration.ofSeconds(Long.parseLong(value));
   }
 
   private Mono<ClientResponse> retryOnce(

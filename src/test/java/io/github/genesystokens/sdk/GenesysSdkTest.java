@@ -25,6 +25,7 @@ import io.github.genesystokens.GenesysTokenProvider;
 import io.github.genesystokens.Poll;
 import io.github.genesystokens.TokenEndpointException;
 import io.github.genesystokens.TokenListener;
+import io.github.genesystokens.TestClock;
 import io.github.genesystokens.TokenProvider;
 import io.github.genesystokens.emulator.GenesysLoginEmulator;
 import java.io.ByteArrayInputStream;
@@ -215,6 +216,63 @@ class GenesysSdkTest {
               assertThat(e.getRawBody()).contains("too.many.requests.retry.after");
             });
     assertThat(connectors.replays()).isZero();
+  }
+
+  /** A pool of 2 on a stopped clock, jumped past the pacing of its mints by the test. */
+  private TokenProvider poolOfTwo(TestClock clock) {
+    return provider(
+        GenesysTokenProvider.builder()
+            .clientId(ID)
+            .clientSecret(SECRET)
+            .clock(clock)
+            .poolSize(2)
+            .requestsPerTokenPerMinute(100));
+  }
+
+  @Test
+  void aSynchronous429IsReplayedWithAnotherTokenOfAPool() throws Exception {
+    start(GenesysLoginEmulator.builder().client(ID, SECRET).apiRateLimit(1));
+    TestClock clock = TestClock.stoppedAt(java.time.Instant.now());
+    UsersApi users = new UsersApi(apiClient(poolOfTwo(clock)));
+    users.getUsersMe(null, null);
+    clock.jump(Duration.ofSeconds(2));
+
+    assertThat(users.getUsersMe(null, null).getId()).isEqualTo("emulator-user-" + ID);
+    assertThat(emulator.apiRequests()).isEqualTo(3);
+    assertThat(emulator.tokensIssued()).isEqualTo(2);
+    assertThat(connectors.replays()).isZero(); // counts 401 replays only
+
+    // Both tokens used up and the pool full: the 429 is the caller's, as without a pool.
+    assertThatThrownBy(() -> users.getUsersMe(null, null))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(429);
+              assertThat(e.getHeader("Retry-After")).matches("[0-9]+");
+            });
+    assertThat(emulator.apiRequests()).isEqualTo(4);
+  }
+
+  @Test
+  void anAsynchronous429IsReplayedWithAnotherTokenOfAPool() throws Exception {
+    start(GenesysLoginEmulator.builder().client(ID, SECRET).apiRateLimit(1));
+    TestClock clock = TestClock.stoppedAt(java.time.Instant.now());
+    UsersApiAsync users = new UsersApiAsync(apiClient(poolOfTwo(clock)));
+    asyncCalls(users, 1).get(0).get(5, TimeUnit.SECONDS);
+    clock.jump(Duration.ofSeconds(2));
+
+    UserMe me = asyncCalls(users, 1).get(0).get(5, TimeUnit.SECONDS);
+
+    assertThat(me.getId()).isEqualTo("emulator-user-" + ID);
+    assertThat(emulator.apiRequests()).isEqualTo(3);
+    assertThat(emulator.tokensIssued()).isEqualTo(2);
+  }
+
+  @Test
+  void retryAfterOfTheSdksResponseIsReadInWholeSecondsWhateverTheCase() {
+    assertThat(BearerConnector.retryAfter(Map.of("retry-after", "7"))).isEqualTo(Duration.ofSeconds(7));
+    assertThat(BearerConnector.retryAfter(Map.of("Retry-After", "soon"))).isZero();
+    assertThat(BearerConnector.retryAfter(Map.of())).isZero();
   }
 
   @Test
