@@ -175,4 +175,31 @@ class TokenProviderRegistryLifecycleTest {
         .verify(WAIT);
     assertThat(events.get("a")).contains("closed");
   }
+
+  @Test
+  void providerSettingsApplyToEveryProviderAndAKeyWithoutAListenerGetsNone() {
+    registry.close();
+    List<String> fromSettings = new CopyOnWriteArrayList<>();
+    registry =
+        TokenProviderRegistry.builder(key -> "secret-" + key.clientId())
+            .httpClient(HttpClient.create(pool))
+            .providerSettings(
+                b ->
+                    b.listener(
+                        new TokenListener() {
+                          @Override
+                          public void onClosed() {
+                            fromSettings.add("closed");
+                          }
+                        }))
+            .listenerPerProvider(key -> key.clientId().equals("a") ? recorder("a") : null)
+            .build();
+    token(registry.provider(key("a")));
+    token(registry.provider(key("b")));
+    registry.close();
+
+    assertThat(fromSettings).containsExactly("closed", "closed");
+    assertThat(events.get("a")).containsExactly("closed");
+    assertThat(events).doesNotContainKey("b");
+  }
 }
