@@ -59,7 +59,11 @@ class TokenReplyTest {
   }
 
   @ParameterizedTest(name = "expires_in {0} is refused")
-  @ValueSource(strings = {"0", "-5", "1.5", "315360001", "\"soon\"", "true", "null"})
+  @ValueSource(
+      strings = {
+        "0", "-5", "1.5", "315360001", "\"soon\"", "true", "null",
+        "18446744073709551676", "-18446744073709551556", "18446744073709551676.0"
+      })
   void aLifetimeThatIsNotWholePositiveSecondsWithinTenYearsIsABadReply(String expiresIn) {
     assertThat(failure(200, token(expiresIn), "application/json"))
         .hasMessageContaining("has no usable expires_in")
