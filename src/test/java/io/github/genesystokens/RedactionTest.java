@@ -38,4 +38,10 @@ class RedactionTest {
     assertThat(new Redaction("abc", "abcdef").redact("x abcdef y")).isEqualTo("x <redacted> y");
     assertThat(new Redaction("abcdef", "abc").redact("x abcdef y")).isEqualTo("x <redacted> y");
   }
+
+  @Test
+  void leadingWhitespaceTakesNoRoomInTheExcerpt() {
+    String full = "x".repeat(Redaction.EXCERPT_CHARS);
+    assertThat(excerpt(new Redaction(), "   " + full)).isEqualTo(full);
+  }
 }

@@ -35,4 +35,13 @@ class RetryRulesBoundaryTest {
         .verify(Duration.ofSeconds(5));
     assertThat(attempts.get()).isEqualTo(2);
   }
+
+  @Test
+  void aJitterRangeOneNanosecondWideStillGivesAWaitWithinTheBounds() {
+    RetryRules narrow =
+        new RetryRules(3, Duration.ofNanos(2), Duration.ofNanos(3), Duration.ofSeconds(180), time);
+    for (int i = 0; i < 100; i++) {
+      assertThat(narrow.backoff(0)).isBetween(Duration.ofNanos(2), Duration.ofNanos(3));
+    }
+  }
 }

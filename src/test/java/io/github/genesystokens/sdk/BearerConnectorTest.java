@@ -206,6 +206,13 @@ class BearerConnectorTest {
   }
 
   @Test
+  void aRequestWithoutABodyIsSentWithoutOne() throws Exception {
+    transport.answering(200);
+    connector.invoke(new Request(null));
+    assertThat(transport.sent.get(0).hasBody()).isFalse();
+  }
+
+  @Test
   void onlyBasicCredentialsMarkALoginRequest() {
     assertThat(BearerConnector.isLogin(new Request(null, "Authorization", "Basic abc"))).isTrue();
     assertThat(BearerConnector.isLogin(new Request(null, "authorization", "basic abc"))).isTrue();
