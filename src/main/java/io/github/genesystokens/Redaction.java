@@ -47,7 +47,8 @@ final class Redaction {
     text = redact(text);
     StringBuilder out = new StringBuilder(Math.min(text.length(), EXCERPT_CHARS + 1));
     boolean lastWasSpace = false;
-    for (int i = 0; i < text.length() && out.length() < EXCERPT_CHARS; i++) {
+    int i = 0;
+    for (; i < text.length() && out.length() < EXCERPT_CHARS; i++) {
       char c = text.charAt(i);
       boolean space = Character.isWhitespace(c) || Character.isISOControl(c);
       if (space && !lastWasSpace && out.length() > 0) {
@@ -57,7 +58,9 @@ final class Redaction {
       }
       lastWasSpace = space;
     }
-    boolean cut = out.length() >= EXCERPT_CHARS || body.length > length;
+    // Cut when text was left over, not merely when the excerpt is full: a body of exactly
+    // EXCERPT_CHARS characters is quoted whole.
+    boolean cut = i < text.length() || body.length > length;
     return cut ? out.toString().strip() + "..." : out.toString().strip();
   }
 

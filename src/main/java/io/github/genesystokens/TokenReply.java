@@ -23,6 +23,8 @@ final class TokenReply {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final java.math.BigDecimal LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+
   static {
     // Jackson creates and caches a deserializer under a lock on first use: parsing once here keeps
     // that lock off the event loops, where many first replies at once (a fleet starting) would
@@ -126,7 +128,8 @@ final class TokenReply {
     } else if (node.isIntegralNumber() && node.canConvertToLong()) {
       seconds = node.asLong();
     } else if (node.isNumber() && node.decimalValue().stripTrailingZeros().scale() <= 0) {
-      seconds = node.decimalValue().longValue(); // 3600.0
+      // 3600.0; clamped first, as longValue() of a number past a long keeps only its low bits
+      seconds = node.decimalValue().max(java.math.BigDecimal.ZERO).min(LONG_MAX).longValue();
     } else if (node.isTextual() && node.asText().strip().matches("\\d{1,12}")) {
       seconds = Long.parseLong(node.asText().strip());
     } else {

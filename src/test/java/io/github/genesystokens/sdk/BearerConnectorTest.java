@@ -1,0 +1,265 @@
+package io.github.genesystokens.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mypurecloud.sdk.v2.AsyncApiCallback;
+import com.mypurecloud.sdk.v2.connector.ApiClientConnector;
+import com.mypurecloud.sdk.v2.connector.ApiClientConnectorRequest;
+import com.mypurecloud.sdk.v2.connector.ApiClientConnectorResponse;
+import io.github.genesystokens.AccessToken;
+import io.github.genesystokens.TokenProvider;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/**
+ * The connector's handling of one SDK request: which requests get a bearer token, what of the
+ * request is kept, what is closed, and what the asynchronous call returns. The SDK's transport is
+ * replaced by a recording one (the real transport is tested in GenesysSdkTest).
+ */
+class BearerConnectorTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  /** Issues token-1, token-2, ... ; an invalidation of the current token makes the next one. */
+  private static final class Tokens implements TokenProvider {
+    private final AtomicInteger issued = new AtomicInteger(1);
+    final List<Boolean> replays = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Mono<AccessToken> token() {
+      return Mono.fromSupplier(
+          () -> new AccessToken("token-" + issued.get(), "bearer", Instant.parse("2030-01-01T00:00:00Z")));
+    }
+
+    @Override
+    public void invalidate(AccessToken rejected) {
+      issued.compareAndSet(Integer.parseInt(rejected.value().substring(6)), issued.get() + 1);
+    }
+
+    @Override
+    public void reportReplay(boolean recovered) {
+      replays.add(recovered);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class Request implements ApiClientConnectorRequest {
+    final Map<String, String> headers = new LinkedHashMap<>();
+    final String body;
+
+    Request(String body, String... headerPairs) {
+      this.body = body;
+      for (int i = 0; i < headerPairs.length; i += 2) {
+        headers.put(headerPairs[i], headerPairs[i + 1]);
+      }
+    }
+
+    @Override
+    public String getMethod() {
+      return "POST";
+    }
+
+    @Override
+    public String getUrl() {
+      return "https://api.example/api/v2/conversations";
+    }
+
+    @Override
+    public Map<String, String> getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public boolean hasBody() {
+      return body != null;
+    }
+
+    @Override
+    public String readBody() {
+      return body;
+    }
+
+    @Override
+    public InputStream getBody() {
+      return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static final class Response implements ApiClientConnectorResponse {
+    final int status;
+    final AtomicInteger closes = new AtomicInteger();
+
+    Response(int status) {
+      this.status = status;
+    }
+
+    @Override
+    public int getStatusCode() {
+      return status;
+    }
+
+    @Override
+    public String getStatusReasonPhrase() {
+      return "";
+    }
+
+    @Override
+    public Map<String, String> getHeaders() {
+      return Map.of();
+    }
+
+    @Override
+    public boolean hasBody() {
+      return false;
+    }
+
+    @Override
+    public String readBody() {
+      return "";
+    }
+
+    @Override
+    public InputStream getBody() {
+      return InputStream.nullInputStream();
+    }
+
+    @Override
+    public void close() {
+      closes.incrementAndGet();
+    }
+  }
+
+  /** Answers the scripted responses in order and records what it was sent. */
+  private static final class Transport implements ApiClientConnector {
+    final Deque<Response> script = new ArrayDeque<>();
+    final List<ApiClientConnectorRequest> sent = new CopyOnWriteArrayList<>();
+    final List<Response> answered = new CopyOnWriteArrayList<>();
+    final AtomicInteger closes = new AtomicInteger();
+
+    Transport answering(int... statuses) {
+      for (int status : statuses) {
+        script.add(new Response(status));
+      }
+      return this;
+    }
+
+    @Override
+    public ApiClientConnectorResponse invoke(ApiClientConnectorRequest request) {
+      sent.add(request);
+      Response response = script.remove();
+      answered.add(response);
+      return response;
+    }
+
+    @Override
+    public Future<ApiClientConnectorResponse> invokeAsync(
+        ApiClientConnectorRequest request, AsyncApiCallback<ApiClientConnectorResponse> callback) {
+      sent.add(request);
+      Response response = script.remove();
+      callback.onCompleted(response);
+      return CompletableFuture.completedFuture(response);
+    }
+
+    @Override
+    public void close() {
+      closes.incrementAndGet();
+    }
+  }
+
+  private final Tokens tokens = new Tokens();
+  private final Transport transport = new Transport();
+  private final BearerConnector connector =
+      new BearerConnector(transport, tokens, WAIT, new AtomicLong());
+
+  @Test
+  void anOldBearerTokenIsReplacedAndEveryOtherHeaderAndTheBodyAreKept() throws Exception {
+    transport.answering(200);
+    connector.invoke(
+        new Request("{\"n\":1}", "authorization", "Bearer stale", "Content-Type", "application/json"));
+
+    ApiClientConnectorRequest sent = transport.sent.get(0);
+    assertThat(sent.getHeaders())
+        .containsExactly(
+            Map.entry("Content-Type", "application/json"), Map.entry("Authorization", "Bearer token-1"));
+    assertThat(sent.hasBody()).isTrue();
+    assertThat(sent.readBody()).isEqualTo("{\"n\":1}");
+    assertThat(new String(sent.getBody().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+    assertThat(sent.toString()).isEqualTo("BearerRequest[POST https://api.example/api/v2/conversations]");
+  }
+
+  @Test
+  void aRequestWithoutABodyIsSentWithoutOne() throws Exception {
+    transport.answering(200);
+    connector.invoke(new Request(null));
+    assertThat(transport.sent.get(0).hasBody()).isFalse();
+  }
+
+  @Test
+  void onlyBasicCredentialsMarkALoginRequest() {
+    assertThat(BearerConnector.isLogin(new Request(null, "Authorization", "Basic abc"))).isTrue();
+    assertThat(BearerConnector.isLogin(new Request(null, "authorization", "basic abc"))).isTrue();
+    assertThat(BearerConnector.isLogin(new Request(null, "Authorization", "Bearer abc"))).isFalse();
+    assertThat(BearerConnector.isLogin(new Request(null, "Accept", "Basic abc"))).isFalse();
+    assertThat(BearerConnector.isLogin(new Request(null))).isFalse();
+  }
+
+  @Test
+  void aRejectedResponseIsClosedBeforeTheReplay() throws Exception {
+    transport.answering(401, 200);
+    ApiClientConnectorResponse answer = connector.invoke(new Request(null));
+
+    assertThat(answer.getStatusCode()).isEqualTo(200);
+    assertThat(transport.answered.get(0).closes.get()).as("the 401, closed").isEqualTo(1);
+    assertThat(transport.answered.get(1).closes.get()).as("the answer, left to the SDK").isZero();
+    assertThat(transport.sent).extracting(r -> r.getHeaders().get("Authorization"))
+        .containsExactly("Bearer token-1", "Bearer token-2");
+    assertThat(tokens.replays).containsExactly(true);
+  }
+
+  @Test
+  void theAsynchronousCallReturnsAFutureOfTheResponse() throws Exception {
+    transport.answering(200);
+    List<Integer> called = new CopyOnWriteArrayList<>();
+    Future<ApiClientConnectorResponse> future =
+        connector.invokeAsync(
+            new Request(null),
+            new AsyncApiCallback<>() {
+              @Override
+              public void onCompleted(ApiClientConnectorResponse response) {
+                called.add(response.getStatusCode());
+              }
+
+              @Override
+              public void onFailed(Throwable failure) {
+                called.add(-1);
+              }
+            });
+
+    assertThat(future.get(5, TimeUnit.SECONDS).getStatusCode()).isEqualTo(200);
+    assertThat(called).containsExactly(200);
+  }
+
+  @Test
+  void closingTheConnectorClosesTheSdksTransport() throws Exception {
+    connector.close();
+    assertThat(transport.closes.get()).isEqualTo(1);
+  }
+}
