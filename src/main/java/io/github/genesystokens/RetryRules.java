@@ -8,10 +8,12 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -123,6 +125,26 @@ final class RetryRules {
     }
   };
 
+  /**
+   * Five seconds, the default failure cooldown: a throttle wait up to this long is waited out by
+   * the callers, as any retry is; a longer one (the defaults give 10 to 30 s) is spent in the
+   * background.
+   */
+  static final Duration LONGEST_THROTTLE_WAIT_FOR_CALLERS = Duration.ofSeconds(5);
+
+  /**
+   * A key of the Reactor context: its value, a {@code Consumer<TokenException>}, is told when a
+   * fetch goes into a long wait of the Genesys throttle (see {@link
+   * #LONGEST_THROTTLE_WAIT_FOR_CALLERS}), so that the callers waiting for it are
+   * answered at once (a retryable failure) while the fetch goes on in the background.
+   */
+  static final Object THROTTLED = new Object() {
+    @Override
+    public String toString() {
+      return "RetryRules.THROTTLED";
+    }
+  };
+
   /** The retry companion for one fetch: all callers of that fetch share its budget. */
   Retry retry(String name) {
     return Retry.from(
@@ -136,12 +158,12 @@ final class RetryRules {
                       context ->
                           context.hasKey(SINGLE_ATTEMPT)
                               ? Mono.error(failure)
-                              : decide(failure, retries, name));
+                              : decide(failure, retries, name, context));
                 }));
   }
 
   /** Whether and when to retry after {@code retries} retries failed with {@code failure}. */
-  private Mono<?> decide(Throwable failure, long retries, String name) {
+  private Mono<?> decide(Throwable failure, long retries, String name, ContextView context) {
     if (!(failure instanceof TokenException) || !((TokenException) failure).isRetryable()) {
       return Mono.error(failure);
     }
@@ -165,9 +187,25 @@ final class RetryRules {
               : Failures.withNote(
                   transientFailure, "gave up after " + (retries + 1) + " attempts", true));
     }
-    Duration wait = isThrottle(transientFailure) ? throttleWait() : backoff(retries);
+    boolean throttled = isThrottle(transientFailure);
+    Duration wait = throttled ? throttleWait() : backoff(retries);
     if (asked != null && asked.compareTo(wait) > 0) {
       wait = asked;
+    }
+    if (throttled
+        && wait.compareTo(LONGEST_THROTTLE_WAIT_FOR_CALLERS) > 0
+        && context.hasKey(THROTTLED)) {
+      // The throttle's window is about a minute, and so are these waits: nobody should hold a
+      // call open for that. The waiters get the throttle now, retryable; the next token request
+      // still goes out at its time, and its token is cached for the callers after it.
+      Consumer<TokenException> answerWaiters = context.get(THROTTLED);
+      answerWaiters.accept(
+          Failures.withNote(
+              transientFailure,
+              "the login service throttles token creation; trying again in "
+                  + Failures.format(wait)
+                  + " in the background",
+              true));
     }
     log.debug(
         "{}: attempt {} failed, retrying in {}: {}",

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
@@ -275,6 +276,9 @@ final class TokenCache {
       // One request, not a fetch's retries: the probes themselves are on the backoff schedule.
       attempts = attempts.contextWrite(Context.of(RetryRules.SINGLE_ATTEMPT, Boolean.TRUE));
     }
+    // In the Genesys throttle's long waits, the waiters are answered at once; see releaseWaiters.
+    Consumer<TokenException> releaseWaiters = throttled -> releaseWaiters(fetch, throttled);
+    attempts = attempts.contextWrite(Context.of(RetryRules.THROTTLED, releaseWaiters));
     if (events != null) {
       events.start(trigger);
       // FetchEvents.eachAttempt, around the single token request, finds the fetch's events here.
@@ -290,6 +294,18 @@ final class TokenCache {
     // A fetch that completed synchronously is already disposed; holding it until the next one
     // replaces it is harmless. close() disposes whatever is held, cancelling a running request.
     request.update(subscription);
+  }
+
+  /**
+   * Answers the callers waiting for {@code fetch} with {@code throttled}, while the fetch itself
+   * goes on: callers that come before it ends get the same answer at once (they await the same,
+   * now completed, future), and the fetch's token, when it comes, is cached as usual. The fetch
+   * stays single: no caller starts another while it runs.
+   */
+  private void releaseWaiters(CompletableFuture<AccessToken> fetch, TokenException throttled) {
+    if (fetch.completeExceptionally(throttled)) {
+      log.debug("{}: token creation throttled; callers answered, retrying in the background", name);
+    }
   }
 
   private void onIssued(
