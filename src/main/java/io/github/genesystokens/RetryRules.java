@@ -222,7 +222,7 @@ final class RetryRules {
         : null;
   }
 
-  private static boolean isThrottle(TokenException failure) {
+  static boolean isThrottle(TokenException failure) {
     if (!(failure instanceof TokenEndpointException)) {
       return false;
     }

@@ -408,7 +408,8 @@ final class TokenCache {
   }
 
   /**
-   * When the next recovery probe may go, or {@code null} for none: only after a transient failure,
+   * When the next recovery probe may go, or {@code null} for none: only after a transient failure
+   * other than the Genesys throttle,
    * only with no usable token (none, or an expired one: a valid one is refreshed by the timer),
    * step {@code probes} of the backoff after this failure and never before its {@code
    * Retry-After}, and only before the cooldown ends (after it, callers start a fetch themselves).
@@ -417,6 +418,9 @@ final class TokenCache {
       TokenException failure, State previous, Instant now, int probes, Instant cooldownEnd) {
     if (probeBackoff == null
         || !failure.isRetryable()
+        // The throttle's window is about a minute, and the fetch has just spent its retries
+        // spanning it: a probe on the short backoff would only press on it.
+        || RetryRules.isThrottle(failure)
         || (previous.cached != null && previous.cached.stateAt(now) != CacheState.EXPIRED)) {
       return null;
     }

@@ -85,6 +85,41 @@ class ThrottledFetchTest {
   }
 
   @Test
+  void aFetchThatTheThrottleOutlastsIsNotProbedDuringItsCooldown() {
+    TokenCache probing =
+        new TokenCache(
+            () -> endpoint.get().retryWhen(rules.retry("probing")),
+            new RefreshPolicy(Duration.ofMinutes(5), Duration.ofSeconds(60)),
+            clock,
+            time,
+            Duration.ofSeconds(5),
+            "probing",
+            () -> {},
+            null,
+            rules::backoff);
+    try {
+      endpoint.failAlways(THROTTLE);
+      probing.token().subscribe(t -> {}, e -> {});
+      // 4 attempts, 3 throttle waits of at most 30 s: the fetch fails within 91 s.
+      for (int i = 0; i < 910 && probing.status().fetching(); i++) {
+        time.advanceTimeBy(Duration.ofMillis(100));
+      }
+      assertThat(probing.status().fetching()).isFalse();
+      assertThat(endpoint.fetches()).isEqualTo(4);
+
+      // Callers refused every 100 ms through 4 s of the 5 s cooldown: a 503 would be probed on
+      // the backoff schedule (1 s, then 2 s); the throttle is not.
+      for (int i = 0; i < 40; i++) {
+        probing.token().subscribe(t -> {}, e -> {});
+        time.advanceTimeBy(Duration.ofMillis(100));
+      }
+      assertThat(endpoint.fetches()).isEqualTo(4);
+    } finally {
+      probing.close();
+    }
+  }
+
+  @Test
   void otherTransientFailuresStillKeepTheirWaitersUntilTheRetryAnswers() {
     endpoint.thenFail(new TokenEndpointException("HTTP 503", 503, null, null, null, null, true));
     AtomicReference<Object> first = new AtomicReference<>();
