@@ -202,4 +202,12 @@ class TokenProviderRegistryLifecycleTest {
     assertThat(events.get("a")).containsExactly("closed");
     assertThat(events).doesNotContainKey("b");
   }
+
+  @Test
+  void aKeyForARegionNamesThatRegionsLoginHost() {
+    Key key = Key.of(GenesysRegion.EU_CENTRAL_1, "a", "users:readonly");
+    assertThat(key.tokenUri()).isEqualTo(GenesysRegion.EU_CENTRAL_1.tokenUri());
+    assertThat(key.clientId()).isEqualTo("a");
+    assertThat(key.scopes()).containsExactly("users:readonly");
+  }
 }

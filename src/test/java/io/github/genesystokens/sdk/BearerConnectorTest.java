@@ -174,6 +174,10 @@ class BearerConnectorTest {
         ApiClientConnectorRequest request, AsyncApiCallback<ApiClientConnectorResponse> callback) {
       sent.add(request);
       Response response = script.remove();
+      if (response.status < 0) {
+        callback.onFailed(new java.io.IOException("connection reset"));
+        return CompletableFuture.failedFuture(new java.io.IOException("connection reset"));
+      }
       callback.onCompleted(response);
       return CompletableFuture.completedFuture(response);
     }
@@ -261,5 +265,43 @@ class BearerConnectorTest {
   void closingTheConnectorClosesTheSdksTransport() throws Exception {
     connector.close();
     assertThat(transport.closes.get()).isEqualTo(1);
+  }
+
+  /** Sends asynchronously and returns what the callback was told: a status, or the failure. */
+  private List<Object> sendAsync() throws Exception {
+    List<Object> told = new CopyOnWriteArrayList<>();
+    Future<ApiClientConnectorResponse> future =
+        connector.invokeAsync(
+            new Request(null),
+            new AsyncApiCallback<>() {
+              @Override
+              public void onCompleted(ApiClientConnectorResponse response) {
+                told.add(response.getStatusCode());
+              }
+
+              @Override
+              public void onFailed(Throwable failure) {
+                told.add(failure.getMessage());
+              }
+            });
+    try {
+      future.get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException failed) {
+      told.add("future failed");
+    }
+    return told;
+  }
+
+  @Test
+  void anAsynchronousTransportFailureReachesTheCallbackAndTheFuture() throws Exception {
+    transport.answering(-1);
+    assertThat(sendAsync()).containsExactly("connection reset", "future failed");
+  }
+
+  @Test
+  void anAsynchronousReplayThatFailsReachesTheCallbackAndIsNoReportedReplay() throws Exception {
+    transport.answering(401, -1);
+    assertThat(sendAsync()).containsExactly("connection reset", "future failed");
+    assertThat(tokens.replays).isEmpty();
   }
 }
