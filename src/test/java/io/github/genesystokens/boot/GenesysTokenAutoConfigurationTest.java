@@ -491,6 +491,16 @@ class GenesysTokenAutoConfigurationTest {
             });
   }
 
+  /** A bad case: a valid application of a region plus {@code extra} fails naming {@code property}. */
+  private static Arguments inARegionsApp(String property, String... extra) {
+    return Arguments.of(
+        Stream.concat(
+                Stream.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1"),
+                Stream.of(extra))
+            .toList(),
+        property);
+  }
+
   static Stream<Arguments> badProperties() {
     return Stream.of(
         Arguments.of(List.of("genesys.token.client-secret=x"), "genesys.token.region"),
@@ -504,42 +514,18 @@ class GenesysTokenAutoConfigurationTest {
         Arguments.of(
             List.of("genesys.token.client-secret=x", "genesys.token.token-uri=http://example.com/oauth/token"),
             "genesys.token.token-uri"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.client-id-file=/nonexistent/id"),
-            "genesys.token.client-id"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.client-authentication=telepathy"),
-            "genesys.token.client-authentication"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.refresh-ahead=soon"),
-            "genesys.token.refresh-ahead"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.refresh-ahead=10s", "genesys.token.expiry-skew=60s"),
-            "genesys.token.refresh-ahead"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.request-timeout=0s"),
-            "genesys.token.request-timeout"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.failure-cooldown=-1s"),
-            "genesys.token.failure-cooldown"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.retry.max-retries=-1"),
-            "genesys.token.retry.max-retries"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.retry.min-backoff=10s", "genesys.token.retry.max-backoff=1s"),
-            "genesys.token.retry.min-backoff"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.retry.max-retry-after=-5s"),
-            "genesys.token.retry.max-retry-after"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.scopes=a b"),
-            "genesys.token.scopes"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.name= "),
-            "genesys.token.name"),
-        Arguments.of(
-            List.of("genesys.token.client-secret=x", "genesys.token.region=eu-central-1", "genesys.token.api-base-url=http://api.example.com"),
-            "genesys.token.api-base-url"));
+        inARegionsApp("genesys.token.client-id", "genesys.token.client-id-file=/nonexistent/id"),
+        inARegionsApp("genesys.token.client-authentication", "genesys.token.client-authentication=telepathy"),
+        inARegionsApp("genesys.token.refresh-ahead", "genesys.token.refresh-ahead=soon"),
+        inARegionsApp("genesys.token.refresh-ahead", "genesys.token.refresh-ahead=10s", "genesys.token.expiry-skew=60s"),
+        inARegionsApp("genesys.token.request-timeout", "genesys.token.request-timeout=0s"),
+        inARegionsApp("genesys.token.failure-cooldown", "genesys.token.failure-cooldown=-1s"),
+        inARegionsApp("genesys.token.retry.max-retries", "genesys.token.retry.max-retries=-1"),
+        inARegionsApp("genesys.token.retry.min-backoff", "genesys.token.retry.min-backoff=10s", "genesys.token.retry.max-backoff=1s"),
+        inARegionsApp("genesys.token.retry.max-retry-after", "genesys.token.retry.max-retry-after=-5s"),
+        inARegionsApp("genesys.token.scopes", "genesys.token.scopes=a b"),
+        inARegionsApp("genesys.token.name", "genesys.token.name= "),
+        inARegionsApp("genesys.token.api-base-url", "genesys.token.api-base-url=http://api.example.com"));
   }
 
   @ParameterizedTest(name = "{1}: {0}")
