@@ -50,7 +50,12 @@ import reactor.util.context.Context;
  * Retry-After}) the cache sends one request of its own, a probe, if a caller was refused since the
  * last request. A probe that gets a token ends the cooldown at once; one that fails leaves the end
  * of the cooldown where it was (or later, for a longer {@code Retry-After}). Non-retryable
- * failures ({@code invalid_client}) are never probed. See docs/design.md, "Recovery probe".
+ * failures ({@code invalid_client}) and the Genesys throttle are never probed. See docs/design.md,
+ * "Recovery probe".
+ *
+ * <p>Throttled fetches: when the retry rules go into a long wait of the Genesys throttle, they tell
+ * the fetch's waiters at once (through the Reactor context, {@link RetryRules#THROTTLED}), while the
+ * fetch goes on; see {@code releaseWaiters}.
  *
  * <p>Logging: a failure episode (the fetches that fail between two successes) is logged once at
  * WARN when it starts and once at INFO when a token ends it; everything else at DEBUG, so that an
