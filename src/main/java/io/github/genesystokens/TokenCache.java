@@ -711,22 +711,16 @@ final class TokenCache {
     }
 
     State withFetch(CompletableFuture<AccessToken> next, FetchEvents nextEvents) {
-      return new State(
-          cached,
-          next,
-          nextEvents,
-          failure,
-          failureAt,
-          failureSince,
-          retryNotBefore,
-          probes,
-          null,
-          false,
-          invalidated,
-          false);
+      return fetching(next, nextEvents, false);
     }
 
     State withProbeFetch(CompletableFuture<AccessToken> next, FetchEvents nextEvents) {
+      return fetching(next, nextEvents, true);
+    }
+
+    /** This state with a fetch in flight, an ordinary one or a recovery probe. */
+    private State fetching(
+        CompletableFuture<AccessToken> next, FetchEvents nextEvents, boolean probe) {
       return new State(
           cached,
           next,
@@ -737,7 +731,7 @@ final class TokenCache {
           retryNotBefore,
           probes,
           null,
-          true,
+          probe,
           invalidated,
           false);
     }
