@@ -181,9 +181,11 @@ class RetryRulesTest {
         // Each of the three waits is at least 10 s (a third of maxBackoff)...
         .expectNoEvent(Duration.ofSeconds(9))
         .then(() -> assertThat(attempts.get()).isEqualTo(1))
-        .expectNoEvent(Duration.ofSeconds(20))
+        // ...and at most 30 s, so by 30 s the second attempt was made (a fourth would need three
+        // waits of exactly 10 s each).
+        .expectNoEvent(Duration.ofSeconds(21))
         .then(() -> assertThat(attempts.get()).isBetween(2, 3))
-        .thenAwait(Duration.ofSeconds(61)) // ...and at most 30 s: all within 90 s
+        .thenAwait(Duration.ofSeconds(60)) // all three within 90 s
         .expectErrorSatisfies(
             e -> assertThat(e).hasMessageContaining("gave up after 4 attempts"))
         .verify(Duration.ofSeconds(5));
