@@ -481,7 +481,7 @@ public final class GenesysTokenProvider implements TokenProvider {
      * several times; listeners are called in the order they were added. A listener that throws is
      * logged once and never fails a caller. Listeners hear every served token ({@link
      * TokenListener#onCacheHit()}): a provider without any skips that work, and {@code
-     * docs/benchmarks.md} measures its cost with them.
+     * docs/benchmarks-by-hand.md} measures its cost with them.
      *
      * @param listener the listener, shared by every provider this builder builds
      * @return this builder

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -101,22 +102,26 @@ final class Load {
     }
   }
 
-  /** One GET of the API through the given client, timed, never failing. */
+  /** One GET of the API through the given client, timed from its own subscription, never failing. */
   static Mono<Sample> call(WebClient api, Errors errors) {
-    return Mono.defer(
-        () -> {
-          long start = System.nanoTime();
-          return api.get()
-              .uri("/api/v2/users/me")
-              .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
-              .timeout(CALL_TIMEOUT)
-              .onErrorResume(
-                  e -> {
-                    errors.add(e);
-                    return Mono.just(-1);
-                  })
-              .map(status -> new Sample(status, System.nanoTime() - start));
-        });
+    return Mono.defer(() -> call(api, errors, System.nanoTime()));
+  }
+
+  /**
+   * One GET of the API, timed from {@code arrivedAt} (a {@link System#nanoTime()} instant): the
+   * moment the caller asked, which for a herd is before its subscription.
+   */
+  static Mono<Sample> call(WebClient api, Errors errors, long arrivedAt) {
+    return api.get()
+        .uri("/api/v2/users/me")
+        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+        .timeout(CALL_TIMEOUT)
+        .onErrorResume(
+            e -> {
+              errors.add(e);
+              return Mono.just(-1);
+            })
+        .map(status -> new Sample(status, System.nanoTime() - arrivedAt));
   }
 
   /** Any timed operation, e.g. a bare token acquisition: status 200 on a value, -1 on error. */
@@ -136,6 +141,26 @@ final class Load {
               .defaultIfEmpty(-1)
               .map(status -> new Sample(status, System.nanoTime() - start));
         });
+  }
+
+  /**
+   * {@code n} calls that arrive at one instant, as a burst of requests reaches a server: each is
+   * subscribed on {@code Schedulers.parallel()} (the server's threads, not one loop that
+   * subscribes them in turn) and timed from the herd's start, so that the time a call waited
+   * before it could even be subscribed counts as its latency. Subscribed one after another on one
+   * thread and timed from their own subscriptions, the calls of a contender whose every
+   * subscription is costly would arrive late, spread over a second, and be timed from then: no
+   * herd at all. Waits for all of them, at most a minute.
+   */
+  static List<Sample> herdArrivingAtOnce(int n, LongFunction<Mono<Sample>> callArrivedAt) {
+    long start = System.nanoTime();
+    List<Sample> samples =
+        Flux.range(0, n)
+            .flatMap(
+                i -> Mono.defer(() -> callArrivedAt.apply(start)).subscribeOn(Schedulers.parallel()), n)
+            .collectList()
+            .block(Duration.ofSeconds(60).plus(CALL_TIMEOUT));
+    return samples == null ? List.of() : samples;
   }
 
   /** {@code n} calls subscribed at once (a herd); waits for all of them, at most a minute. */

@@ -18,7 +18,9 @@ final class Report {
             + " run of that command on the machine described here; do not edit it by hand, run it"
             + " again. The suite took "
             + m.wall().toSeconds()
-            + " s.\n\n");
+            + " s. What it does not measure (listeners on the hot path, the token pool under"
+            + " offered load, a fleet's restart storm, before-and-after runs of one change) is in"
+            + " [benchmarks-by-hand.md](benchmarks-by-hand.md).\n\n");
     md.append(machine(generated));
     md.append(method());
     md.append(targets(judgement));

@@ -9,8 +9,7 @@ import java.util.Locale;
  * comparison of one change without the whole suite (which writes {@code docs/benchmarks.md}).
  * Not run by {@code mvn -Pbench verify}; the suite's behaviour is unchanged.
  *
- * <p>Arguments: {@code coldHerd [rounds]} (the cold herd of 1000, as in the suite), {@code
- * coldHerdFromStart [rounds]} (the same, timed from the herd's start) or {@code
+ * <p>Arguments: {@code coldHerd [rounds]} (the cold herd of 1000, as in the suite) or {@code
  * recovery [runs]} (the login outage on a cold cache at 8 to 13 s, {@link
  * Scenarios#outageRecovery}).
  */
@@ -41,8 +40,6 @@ public final class ScenarioMain {
                   row.maxMillis(),
                   row.maxAuthWaitMillis()));
         }
-      } else if (which.equals("coldHerdFromStart")) {
-        sc.coldHerdFromStart(1000, repeats).forEach(line -> System.out.println("[cold herd] " + line));
       } else if (which.equals("recovery")) {
         // This library at outages of 8 to 13 s (where the outage ends in the retries and the
         // cooldown moves with its length), the peer, which caches no failure, once.

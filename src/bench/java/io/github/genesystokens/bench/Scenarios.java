@@ -105,10 +105,16 @@ final class Scenarios implements AutoCloseable {
     return errors.computeIfAbsent(scenario + " / " + contender, k -> new Load.Errors());
   }
 
-  /** A herd of API calls on a cold cache, the token endpoint (and the API) 100 ms slow. */
+  /**
+   * A herd of API calls on a cold cache, the token endpoint (and the API) 100 ms slow: all calls
+   * arrive at once ({@link Load#herdArrivingAtOnce}) and are timed from then. The static header,
+   * whose token is fetched before the herd, is the floor: what the burst of API calls costs with
+   * no token to wait for.
+   */
   List<Row> coldHerd(int callers, int rounds) {
     List<Row> rows = new ArrayList<>();
-    for (String which : List.of(Contender.LIBRARY, Contender.PEER, Contender.NAIVE)) {
+    for (String which :
+        List.of(Contender.LIBRARY, Contender.PEER, Contender.NAIVE, Contender.STATIC)) {
       List<Row> perRound = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         try (GenesysLoginEmulator emulator = emulator(Duration.ofHours(24), Clock.systemUTC())) {
@@ -119,7 +125,8 @@ final class Scenarios implements AutoCloseable {
           WebClient api = api(emulator, contender, wire, wait);
           Load.Errors errs = errorsOf("cold herd " + callers, which);
           long start = System.nanoTime();
-          List<Load.Sample> samples = Load.herd(callers, () -> Load.call(api, errs));
+          List<Load.Sample> samples =
+              Load.herdArrivingAtOnce(callers, arrivedAt -> Load.call(api, errs, arrivedAt));
           perRound.add(
               Row.of(
                   which,
@@ -128,62 +135,12 @@ final class Scenarios implements AutoCloseable {
                   Load.Stats.of(samples, System.nanoTime() - start),
                   wait.maxMillis()));
           contender.close();
-        release(emulator);
+          release(emulator);
         }
       }
       rows.add(Row.median(perRound));
     }
     return rows;
-  }
-
-  /**
-   * The cold herd again, each call also timed from the herd's start rather than from its own:
-   * per contender the median over rounds of the p50 and max of that time. A contender whose calls
-   * are subscribed later (each subscription costing more) has them timed from later, which the
-   * per-call latency of {@link #coldHerd} does not show.
-   */
-  List<String> coldHerdFromStart(int callers, int rounds) {
-    List<String> lines = new ArrayList<>();
-    for (String which : List.of(Contender.LIBRARY, Contender.PEER)) {
-      List<Double> p50s = new ArrayList<>();
-      List<Double> maxes = new ArrayList<>();
-      List<Double> subscribed = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        try (GenesysLoginEmulator emulator = emulator(Duration.ofHours(24), Clock.systemUTC())) {
-          emulator.latency(Duration.ofMillis(100));
-          Contender contender = make(which, emulator);
-          WebClient api = api(emulator, contender, new Load.WireCounter());
-          Load.Errors errs = errorsOf("cold herd from start " + callers, which);
-          java.util.Queue<Long> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
-          java.util.concurrent.atomic.AtomicLong lastSubscribed =
-              new java.util.concurrent.atomic.AtomicLong();
-          long start = System.nanoTime();
-          Load.herd(
-              callers,
-              () ->
-                  Load.call(api, errs)
-                      .doOnSubscribe(
-                          x -> lastSubscribed.accumulateAndGet(System.nanoTime(), Math::max))
-                      .doOnNext(x -> ends.add(System.nanoTime())));
-          long[] sinceStart = ends.stream().mapToLong(end -> end - start).sorted().toArray();
-          p50s.add(sinceStart[sinceStart.length / 2] / 1e6);
-          maxes.add(sinceStart[sinceStart.length - 1] / 1e6);
-          subscribed.add((lastSubscribed.get() - start) / 1e6);
-          contender.close();
-          release(emulator);
-        }
-      }
-      lines.add(
-          String.format(
-              java.util.Locale.ROOT,
-              "%-24s from the herd's start: p50 %.1f ms, max %.1f ms; last call subscribed %.1f ms"
-                  + " after the first",
-              which,
-              Load.median(p50s),
-              Load.median(maxes),
-              Load.median(subscribed)));
-    }
-    return lines;
   }
 
   private Contender make(String which, GenesysLoginEmulator emulator) {
@@ -194,6 +151,9 @@ final class Scenarios implements AutoCloseable {
         return peer(emulator, SECRET, new Peer.Options());
       case Contender.NAIVE:
         return naive(emulator);
+      case Contender.STATIC:
+        return Contender.staticHeader(
+            (String) naive(emulator).token.get().block(Duration.ofSeconds(10)));
       default:
         throw new IllegalArgumentException(which);
     }
