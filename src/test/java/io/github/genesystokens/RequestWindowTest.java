@@ -46,4 +46,28 @@ class RequestWindowTest {
     assertThat(window.count(T + 1)).isEqualTo(3);
     assertThat(window.count(T + 2)).isEqualTo(3);
   }
+
+  @Test
+  void theFinishedSecondsAreSummedOncePerSecondSoALateRecordCountsFromTheNextSecond() {
+    RequestWindow window = new RequestWindow();
+    window.record(T);
+    assertThat(window.count(T + 1)).isEqualTo(1);
+    window.record(T); // a caller that read the clock in T, recording after T + 1 was counted
+
+    assertThat(window.count(T + 1)).isEqualTo(1);
+    assertThat(window.count(T + 2)).isEqualTo(2);
+  }
+
+  @Test
+  void theEpochsFirstSecondIsCountedThoughItPacksLikeAnEmptyBucket() {
+    RequestWindow window = new RequestWindow();
+    assertThat(window.count(0)).isZero();
+    for (int i = 0; i < 3; i++) {
+      window.record(0);
+    }
+
+    assertThat(window.count(0)).isEqualTo(3);
+    assertThat(window.count(60)).isEqualTo(3);
+    assertThat(window.count(61)).isZero();
+  }
 }
