@@ -164,39 +164,20 @@ final class TokenPool implements TokenProvider {
     // One check, under the try-once flag: a caller that loses the flag (another is deciding)
     // only reports whether a mint is under way, and serves.
     boolean deciding = growing.compareAndSet(false, true);
-    Slot target = null;
+    Slot target;
     try {
       Slot inFlight = mintInFlight();
       if (!deciding || inFlight != null || closed || now - lastMintAt < MINT_INTERVAL.toMillis()) {
         return inFlight != null;
       }
-      int n = size;
-      for (int i = 0; i < n && target == null; i++) {
-        Slot s = slots.get(i);
-        if (s.current.get() == null) {
-          target = s;
-        }
-      }
-      if (target == null) {
-        if (n >= maxSize) {
-          return false;
-        }
-        target = new Slot(n, caches);
-        slots.set(n, target);
-        size = n + 1;
-        log.debug("{}: pooled token {} of at most {} requested", client, n + 1, maxSize);
-        if (closed) {
-          // close() ran after the check above and saw the old size: this slot is ours to close.
-          target.cache.close();
-          return false;
-        }
-      }
-      lastMintAt = now;
-      minting.set(target);
+      target = claimNextMint(now);
     } finally {
       if (deciding) {
         growing.set(false);
       }
+    }
+    if (target == null) {
+      return false;
     }
     Slot started = target;
     // The slot's own cache makes the request (single-flight with any caller of that slot); only
@@ -211,6 +192,38 @@ final class TokenPool implements TokenProvider {
               log.debug("{}: pooled token {} not obtained: {}", client, started.index + 1, e.toString());
             });
     return true;
+  }
+
+  /**
+   * Under the flag: the slot to mint, the first without a token or else a new one, marked as
+   * being minted; null when the pool is full, or was closed while the new slot was made.
+   */
+  private Slot claimNextMint(long now) {
+    int n = size;
+    Slot target = null;
+    for (int i = 0; i < n && target == null; i++) {
+      Slot s = slots.get(i);
+      if (s.current.get() == null) {
+        target = s;
+      }
+    }
+    if (target == null) {
+      if (n >= maxSize) {
+        return null;
+      }
+      target = new Slot(n, caches);
+      slots.set(n, target);
+      size = n + 1;
+      log.debug("{}: pooled token {} of at most {} requested", client, n + 1, maxSize);
+      if (closed) {
+        // close() ran after the check above and saw the old size: this slot is ours to close.
+        target.cache.close();
+        return null;
+      }
+    }
+    lastMintAt = now;
+    minting.set(target);
+    return target;
   }
 
   /**
