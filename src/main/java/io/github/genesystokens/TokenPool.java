@@ -179,17 +179,16 @@ final class TokenPool implements TokenProvider {
     if (target == null) {
       return false;
     }
-    Slot started = target;
     // The slot's own cache makes the request (single-flight with any caller of that slot); only
     // its end matters here, to allow the next mint. It may end synchronously (a cooldown).
-    started
+    target
         .cache
         .token()
         .subscribe(
-            t -> minting.compareAndSet(started, null),
+            t -> minting.compareAndSet(target, null),
             e -> {
-              minting.compareAndSet(started, null);
-              log.debug("{}: pooled token {} not obtained: {}", client, started.index + 1, e.toString());
+              minting.compareAndSet(target, null);
+              log.debug("{}: pooled token {} not obtained: {}", client, target.index + 1, e.toString());
             });
     return true;
   }
@@ -216,7 +215,7 @@ final class TokenPool implements TokenProvider {
       size = n + 1;
       log.debug("{}: pooled token {} of at most {} requested", client, n + 1, maxSize);
       if (closed) {
-        // close() ran after the check above and saw the old size: this slot is ours to close.
+        // close() ran after maybeGrow's check and saw the old size: this slot is ours to close.
         target.cache.close();
         return null;
       }

@@ -49,13 +49,16 @@ class RequestWindowTest {
 
   @Test
   void theFinishedSecondsAreSummedOncePerSecondSoALateRecordCountsFromTheNextSecond() {
-    RequestWindow window = new RequestWindow();
-    window.record(T);
-    assertThat(window.count(T + 1)).isEqualTo(1);
-    window.record(T); // a caller that read the clock in T, recording after T + 1 was counted
+    // Also past 2038-01-19T03:14:08Z, where a second no longer fits in 31 bits.
+    for (long t : new long[] {T, (1L << 31) + 1000}) {
+      RequestWindow window = new RequestWindow();
+      window.record(t);
+      assertThat(window.count(t + 1)).isEqualTo(1);
+      window.record(t); // a caller that read the clock in t, recording after t + 1 was counted
 
-    assertThat(window.count(T + 1)).isEqualTo(1);
-    assertThat(window.count(T + 2)).isEqualTo(2);
+      assertThat(window.count(t + 1)).as("at %d", t).isEqualTo(1);
+      assertThat(window.count(t + 2)).as("at %d", t).isEqualTo(2);
+    }
   }
 
   @Test
