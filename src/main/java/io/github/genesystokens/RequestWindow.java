@@ -23,8 +23,11 @@ final class RequestWindow {
   private static final long COUNT_MASK = 0xFFFF_FFFFL;
 
   private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
-  /** (second << 32) | sum of the buckets of the 60 seconds before it; -1 before the first. */
-  private final AtomicLong finished = new AtomicLong(-1);
+  /**
+   * (second << 32) | sum of the buckets of the 60 seconds before it. It starts as second 0 with a
+   * sum of 0, which is true of a new window.
+   */
+  private final AtomicLong finished = new AtomicLong();
 
   /** Counts one request in {@code second} (epoch seconds of the provider's clock). */
   void record(long second) {
@@ -49,7 +52,7 @@ final class RequestWindow {
   /** The requests counted in {@code second} and the 60 seconds before it. */
   long count(long second) {
     long f = finished.get();
-    long before = (f >>> 32) == second && f >= 0 ? f & COUNT_MASK : sumBefore(second);
+    long before = (f >>> 32) == second ? f & COUNT_MASK : sumBefore(second);
     long v = buckets.get((int) Math.floorMod(second, (long) BUCKETS));
     return before + ((v >>> 32) == second ? v & COUNT_MASK : 0);
   }

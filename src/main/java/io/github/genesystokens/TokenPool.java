@@ -126,8 +126,8 @@ final class TokenPool implements TokenProvider {
    * No ready token under {@code growAt}: mint the next one if the pacing allows, then prefer a
    * ready token under the limit, then the token being minted (its callers wait for it, as for a
    * single provider's first token), then a token over the limit (the API will say), then the one
-   * rate-limited the shortest, then the first slot without a token (whose cache fetches or
-   * repeats its failure during its cooldown).
+   * rate-limited the shortest, else (no slot holds a token) slot 0, the first slot without a
+   * token, whose cache fetches or repeats its failure during its cooldown.
    */
   private Slot slowSelect(long now, Slot best, long bestCount) {
     maybeGrow(now);
@@ -150,16 +150,7 @@ final class TokenPool implements TokenProvider {
         soonest = s;
       }
     }
-    if (soonest != null) {
-      return soonest;
-    }
-    for (int i = 0; i < n; i++) {
-      Slot s = slots.get(i);
-      if (s.current.get() == null) {
-        return s;
-      }
-    }
-    return slots.get(0);
+    return soonest != null ? soonest : slots.get(0);
   }
 
   /**
@@ -170,55 +161,68 @@ final class TokenPool implements TokenProvider {
    * @return whether a mint is under way now
    */
   private boolean maybeGrow(long now) {
-    if (mintInFlight() != null) {
-      return true;
+    // One check, under the try-once flag: a caller that loses the flag (another is deciding)
+    // only reports whether a mint is under way, and serves.
+    boolean deciding = growing.compareAndSet(false, true);
+    Slot target;
+    try {
+      Slot inFlight = mintInFlight();
+      if (!deciding || inFlight != null || closed || now - lastMintAt < MINT_INTERVAL.toMillis()) {
+        return inFlight != null;
+      }
+      target = claimNextMint(now);
+    } finally {
+      if (deciding) {
+        growing.set(false);
+      }
     }
-    if (closed || now - lastMintAt < MINT_INTERVAL.toMillis() || !growing.compareAndSet(false, true)) {
+    if (target == null) {
       return false;
     }
-    Slot target = null;
-    try {
-      if (minting.get() != null || closed || now - lastMintAt < MINT_INTERVAL.toMillis()) {
-        return minting.get() != null;
-      }
-      int n = size;
-      for (int i = 0; i < n && target == null; i++) {
-        Slot s = slots.get(i);
-        if (s.current.get() == null) {
-          target = s;
-        }
-      }
-      if (target == null) {
-        if (n >= maxSize) {
-          return false;
-        }
-        target = new Slot(n, caches);
-        slots.set(n, target);
-        size = n + 1;
-        log.debug("{}: pooled token {} of at most {} requested", client, n + 1, maxSize);
-        if (closed) {
-          target.cache.close();
-          return false;
-        }
-      }
-      lastMintAt = now;
-      minting.set(target);
-    } finally {
-      growing.set(false);
-    }
-    Slot started = target;
     // The slot's own cache makes the request (single-flight with any caller of that slot); only
     // its end matters here, to allow the next mint. It may end synchronously (a cooldown).
-    started
+    target
         .cache
         .token()
         .subscribe(
-            t -> minting.compareAndSet(started, null),
+            t -> minting.compareAndSet(target, null),
             e -> {
-              minting.compareAndSet(started, null);
-              log.debug("{}: pooled token {} not obtained: {}", client, started.index + 1, e.toString());
+              minting.compareAndSet(target, null);
+              log.debug("{}: pooled token {} not obtained: {}", client, target.index + 1, e.toString());
             });
     return true;
+  }
+
+  /**
+   * Under the flag: the slot to mint, the first without a token or else a new one, marked as
+   * being minted; null when the pool is full, or was closed while the new slot was made.
+   */
+  private Slot claimNextMint(long now) {
+    int n = size;
+    Slot target = null;
+    for (int i = 0; i < n && target == null; i++) {
+      Slot s = slots.get(i);
+      if (s.current.get() == null) {
+        target = s;
+      }
+    }
+    if (target == null) {
+      if (n >= maxSize) {
+        return null;
+      }
+      target = new Slot(n, caches);
+      slots.set(n, target);
+      size = n + 1;
+      log.debug("{}: pooled token {} of at most {} requested", client, n + 1, maxSize);
+      if (closed) {
+        // close() ran after maybeGrow's check and saw the old size: this slot is ours to close.
+        target.cache.close();
+        return null;
+      }
+    }
+    lastMintAt = now;
+    minting.set(target);
+    return target;
   }
 
   /**
@@ -368,9 +372,12 @@ final class TokenPool implements TokenProvider {
     }
   }
 
-  private static long saturatingAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  private static long saturatingAdd(long now, long wait) {
+    try {
+      return Math.addExact(now, wait);
+    } catch (ArithmeticException beyondTheClock) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** Makes the cache of a new slot. */

@@ -181,4 +181,12 @@ class BuilderValidationTest {
           .contains("token 1=empty");
     }
   }
+
+  @Test
+  void theLargestPoolAndTheSmallestPerTokenLimitAreAccepted() {
+    try (TokenProvider pool = valid().poolSize(50).requestsPerTokenPerMinute(1).build()) {
+      assertThat(pool.toString())
+          .contains("pool of 1 of at most 50 tokens, 1 requests per token per minute");
+    }
+  }
 }

@@ -46,4 +46,31 @@ class RequestWindowTest {
     assertThat(window.count(T + 1)).isEqualTo(3);
     assertThat(window.count(T + 2)).isEqualTo(3);
   }
+
+  @Test
+  void theFinishedSecondsAreSummedOncePerSecondSoALateRecordCountsFromTheNextSecond() {
+    // Also past 2038-01-19T03:14:08Z, where a second no longer fits in 31 bits.
+    for (long t : new long[] {T, (1L << 31) + 1000}) {
+      RequestWindow window = new RequestWindow();
+      window.record(t);
+      assertThat(window.count(t + 1)).isEqualTo(1);
+      window.record(t); // a caller that read the clock in t, recording after t + 1 was counted
+
+      assertThat(window.count(t + 1)).as("at %d", t).isEqualTo(1);
+      assertThat(window.count(t + 2)).as("at %d", t).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theEpochsFirstSecondIsCountedThoughItPacksLikeAnEmptyBucket() {
+    RequestWindow window = new RequestWindow();
+    assertThat(window.count(0)).isZero();
+    for (int i = 0; i < 3; i++) {
+      window.record(0);
+    }
+
+    assertThat(window.count(0)).isEqualTo(3);
+    assertThat(window.count(60)).isEqualTo(3);
+    assertThat(window.count(61)).isZero();
+  }
 }

@@ -173,7 +173,10 @@ class TokenPoolTest {
     next();
     tokens.close();
 
-    assertThatThrownBy(this::next).isInstanceOf(TokenException.class).hasMessageContaining("closed");
+    // The message names the pooled token that answered.
+    assertThatThrownBy(this::next)
+        .isInstanceOf(TokenException.class)
+        .hasMessageContaining("(pooled token 1 of 2) is closed");
     assertThat(tokens.reportRateLimited(new AccessToken("x", "bearer", Instant.now().plusSeconds(60)), Duration.ZERO))
         .isFalse();
   }
