@@ -128,7 +128,7 @@ class BearerTokenFilterHostTest {
             e ->
                 assertThat(e)
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("only to host 127.0.0.1, not to null")
+                    .hasMessageContaining("only to host 127.0.0.1")
                     .message()
                     .doesNotContain("k-123"))
         .verify(WAIT);
