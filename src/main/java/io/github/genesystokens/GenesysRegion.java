@@ -136,14 +136,12 @@ public final class GenesysRegion {
       return byName;
     }
     String host = lower.contains("://") ? hostOf(trimmed) : stripTrailingSlash(lower);
-    if (host != null) {
-      if (host.startsWith("api.") || host.startsWith("login.")) {
-        host = host.substring(host.indexOf('.') + 1);
-      }
-      GenesysRegion byDomain = forDomain(host);
-      if (byDomain != null) {
-        return byDomain;
-      }
+    if (host.startsWith("api.") || host.startsWith("login.")) {
+      host = host.substring(host.indexOf('.') + 1);
+    }
+    GenesysRegion byDomain = forDomain(host);
+    if (byDomain != null) {
+      return byDomain;
     }
     throw new IllegalArgumentException(
         "unknown region '"
@@ -161,16 +159,20 @@ public final class GenesysRegion {
     return DOMAIN.matcher(domain).matches() ? new GenesysRegion(domain, domain) : null;
   }
 
+  /**
+   * The lower-case host of an http(s) URL; for anything else the empty string, which no domain
+   * matches, so that such a URL is refused as an unknown region.
+   */
   private static String hostOf(String url) {
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme();
       if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-        return null;
+        return "";
       }
-      return uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
+      return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
     } catch (URISyntaxException e) {
-      return null;
+      return "";
     }
   }
 

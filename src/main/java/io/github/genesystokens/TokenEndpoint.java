@@ -4,19 +4,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
@@ -49,8 +48,6 @@ final class TokenEndpoint {
   private final String source;
   private final Duration timeout;
   private final Clock clock;
-  /** The request of the credentials used last: they change rarely, so one is enough. */
-  private final AtomicReference<TokenRequest> lastRequest = new AtomicReference<>();
 
   /**
    * @param client the transport, already configured with the caller's options; this adds headers
@@ -92,17 +89,6 @@ final class TokenEndpoint {
                         .set(HttpHeaderNames.USER_AGENT, LibraryVersion.USER_AGENT));
   }
 
-  /** The request for {@code credentials}, built once per distinct credentials. */
-  private TokenRequest requestFor(ClientCredentials credentials) {
-    TokenRequest last = lastRequest.get();
-    if (last != null && last.credentials.equals(credentials)) {
-      return last;
-    }
-    TokenRequest fresh = TokenRequest.of(credentials, authentication, parameters, source);
-    lastRequest.set(fresh);
-    return fresh;
-  }
-
   /**
    * One attempt with these credentials: a token, or a {@link TokenException} saying whether a
    * retry may help.
@@ -110,7 +96,8 @@ final class TokenEndpoint {
   Mono<IssuedToken> requestToken(ClientCredentials credentials) {
     return Mono.defer(
         () -> {
-          TokenRequest request = requestFor(credentials);
+          // Built for each attempt: a token request is rare, and building it costs microseconds.
+          TokenRequest request = TokenRequest.of(credentials, authentication, parameters, source);
           TokenReply.Context context =
               new TokenReply.Context(endpoint, credentials.clientId(), request.redaction);
           Instant requestedAt = clock.instant();
@@ -226,27 +213,23 @@ final class TokenEndpoint {
   /** Collects a reply body, refusing to grow past a limit. */
   private static final class BoundedBytes {
     private final int limit;
-    private byte[] bytes = new byte[512];
-    private int size;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
 
     BoundedBytes(int limit) {
       this.limit = limit;
     }
 
+    /** Appends {@code chunk}; refuses it ({@code false}) if it would take the body past the limit. */
     boolean append(byte[] chunk) {
-      if (chunk.length > limit - size) {
+      if (chunk.length > limit - bytes.size()) {
         return false;
       }
-      if (size + chunk.length > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(bytes.length * 2, size + chunk.length)));
-      }
-      System.arraycopy(chunk, 0, bytes, size, chunk.length);
-      size += chunk.length;
+      bytes.writeBytes(chunk);
       return true;
     }
 
     byte[] toArray() {
-      return Arrays.copyOf(bytes, size);
+      return bytes.toByteArray();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.genesystokens;
 
 import java.net.URI;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -217,16 +218,10 @@ public final class TokenProviderRegistry implements AutoCloseable {
     // One trimmer at a time, or two threads could each evict a provider for one newcomer.
     synchronized (evictionLock) {
       while (entries.size() > maxProviders) {
-        Entry oldest = null;
-        for (Entry candidate : entries.values()) {
-          if (oldest == null || candidate.lastUse < oldest.lastUse) {
-            oldest = candidate;
-          }
-        }
-        if (oldest == null) {
-          return;
-        }
-        evict(oldest, "least recently used of " + (maxProviders + 1));
+        entries.values().stream()
+            .min(Comparator.comparingLong(entry -> entry.lastUse))
+            .ifPresent(
+                oldest -> evict(oldest, "least recently used, over maxProviders " + maxProviders));
       }
     }
   }

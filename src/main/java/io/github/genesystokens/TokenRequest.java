@@ -10,20 +10,16 @@ import java.util.Map;
  * What one set of credentials makes of a token request: the {@code Authorization} header (or
  * none), the form body, and the redaction of every form in which the server may echo them.
  *
- * <p>Built once per distinct credentials (the endpoint keeps the last one), since a token request
- * is rare and the credentials change rarely.
+ * <p>Built anew for each token request, which is rare: nothing is kept between requests.
  */
 final class TokenRequest {
 
-  final ClientCredentials credentials;
   /** {@code Basic ...}, or {@code null} for {@code client_secret_post}. */
   final String authorization;
   final byte[] form;
   final Redaction redaction;
 
-  private TokenRequest(
-      ClientCredentials credentials, String authorization, byte[] form, Redaction redaction) {
-    this.credentials = credentials;
+  private TokenRequest(String authorization, byte[] form, Redaction redaction) {
     this.authorization = authorization;
     this.form = form;
     this.redaction = redaction;
@@ -78,7 +74,6 @@ final class TokenRequest {
       authorization = "Basic " + basic;
     }
     return new TokenRequest(
-        credentials,
         authorization,
         body.toString().getBytes(StandardCharsets.US_ASCII),
         new Redaction(echoesOf(id, secret)));

@@ -16,6 +16,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -163,6 +164,31 @@ class ClientAuthenticationSecretsTest {
         default:
           throw new AssertionError(method);
       }
+    }
+  }
+
+  @Test
+  void aClientIdWithAColonIsSentInTheFormByClientSecretPostGivenDirectlyOrFromASource()
+      throws Exception {
+    String id = "tenant:app";
+    String token = "{\"access_token\":\"t\",\"token_type\":\"bearer\",\"expires_in\":3600}";
+    List<GenesysTokenProvider.Builder> builders =
+        List.of(
+            GenesysTokenProvider.builder().clientId(id).clientSecret(SECRET),
+            GenesysTokenProvider.builder().credentials(Mono.just(ClientCredentials.of(id, SECRET))));
+    for (GenesysTokenProvider.Builder builder : builders) {
+      server.enqueue(reply(200, token));
+      try (TokenProvider provider =
+          builder
+              .clientAuthentication(ClientAuthentication.CLIENT_SECRET_POST)
+              .tokenUri(server.url("/oauth/token").uri())
+              .build()) {
+        assertThat(provider.token().block(Duration.ofSeconds(5)).value()).isEqualTo("t");
+      }
+      RecordedRequest request = server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(request.getHeaders().get("Authorization")).isNull();
+      assertThat(request.getBody().utf8())
+          .isEqualTo("grant_type=client_credentials&client_id=tenant%3Aapp&client_secret=" + FORM);
     }
   }
 }

@@ -67,6 +67,8 @@ class GenesysRegionTest {
         "not a domain",
         "ftp://api.mypurecloud.de",
         "https://",
+        "https:///api/v2/users/me",
+        "https://api_eu.mypurecloud.de",
         "localhost",
         "-bad-.pure.cloud",
         "a..b.cloud",

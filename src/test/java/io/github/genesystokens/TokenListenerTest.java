@@ -310,6 +310,16 @@ class TokenListenerTest {
     assertThat(all).contains("threw from onFetchStarted");
   }
 
+  @Test
+  void aListenerThatOverridesNothingHearsEachFetchWithFetchNoneNeverNull() {
+    // Public contract: a listener that forwards to others (a tee, a filter by trigger) calls their
+    // onFetchStarted itself and uses what it returns.
+    TokenListener nothing = new TokenListener() {};
+    for (Trigger trigger : Trigger.values()) {
+      assertThat(nothing.onFetchStarted(trigger)).isSameAs(TokenListener.Fetch.NONE);
+    }
+  }
+
   private void immediate() {
     AtomicReference<AccessToken> got = new AtomicReference<>();
     cache.token().subscribe(got::set);

@@ -10,6 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
@@ -146,6 +151,78 @@ class TokenProviderRegistryLifecycleTest {
     assertThat(registry.size()).isEqualTo(2);
     assertThat(events.get("b")).containsExactly("closed");
     assertThat(events.get("a")).isEmpty();
+  }
+
+  @Test
+  void theLeastRecentlyUsedIsEvictedWhicheverKeyItIs() {
+    registry.close();
+    // The same three keys each time, so the map's own order of them is the same each time: only
+    // the order of use says which one goes.
+    for (String leastRecent : List.of("a", "b")) {
+      events.clear();
+      registry = registry(2);
+      registry.provider(key("a"));
+      registry.provider(key("b"));
+      registry.provider(key(leastRecent.equals("a") ? "b" : "a"));
+
+      registry.provider(key("c"));
+
+      assertThat(registry.size()).isEqualTo(2);
+      assertThat(events.get(leastRecent)).as("evicted").containsExactly("closed");
+      events.forEach(
+          (client, seen) -> {
+            if (!client.equals(leastRecent)) {
+              assertThat(seen).as(client).isEmpty();
+            }
+          });
+      registry.close();
+    }
+    assertThat(emulator.tokenRequests()).isZero();
+  }
+
+  @Test
+  void aProviderCreatedWhileTheRegistryClosesIsClosedAndNotKept() throws Exception {
+    registry.close();
+    CountDownLatch lookingUp = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    registry =
+        TokenProviderRegistry.builder(
+                key -> {
+                  lookingUp.countDown();
+                  // The test's stand-in for a slow lookup: close() runs while this provider is
+                  // being created, after acquire() checked that the registry was open.
+                  await(closed);
+                  return "secret-" + key.clientId();
+                })
+            .httpClient(HttpClient.create(pool))
+            .listenerPerProvider(key -> recorder(key.clientId()))
+            .build();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<TokenProvider> creating = caller.submit(() -> registry.provider(key("a")));
+      await(lookingUp);
+      registry.close();
+      closed.countDown();
+
+      assertThatThrownBy(() -> creating.get(5, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(TokenException.class)
+          .hasMessage("token provider registry is closed");
+      assertThat(registry.size()).isZero();
+      assertThat(events.get("a")).containsExactly("closed");
+    } finally {
+      caller.shutdownNow();
+      assertThat(caller.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test

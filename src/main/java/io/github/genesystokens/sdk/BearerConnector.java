@@ -192,12 +192,10 @@ final class BearerConnector implements ApiClientConnector {
 
   /**
    * {@code Retry-After} in whole seconds, the form Genesys sends on every 429 (docs/genesys-login.md,
-   * "On API calls"), whatever the case of the header's name; zero when absent or another form.
+   * "On API calls"), whatever the case of the header's name; zero when absent or another form. The
+   * headers are never null: the SDK's {@code ApiClient} copies them from every response it gets.
    */
   static Duration retryAfter(Map<String, String> headers) {
-    if (headers == null) {
-      return Duration.ZERO;
-    }
     for (Map.Entry<String, String> header : headers.entrySet()) {
       if ("Retry-After".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
         String value = header.getValue().strip();

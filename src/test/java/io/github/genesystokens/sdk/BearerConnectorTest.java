@@ -1,6 +1,7 @@
 package io.github.genesystokens.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mypurecloud.sdk.v2.AsyncApiCallback;
 import com.mypurecloud.sdk.v2.connector.ApiClientConnector;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,20 +39,39 @@ class BearerConnectorTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  /** Issues token-1, token-2, ... ; an invalidation of the current token makes the next one. */
+  /**
+   * Issues token-1, token-2, ... ; an invalidation of the current token makes the next one, and so
+   * does a 429 reported when the provider is told to have headroom (as a pool with another token).
+   */
   private static final class Tokens implements TokenProvider {
     private final AtomicInteger issued = new AtomicInteger(1);
+    final AtomicInteger asked = new AtomicInteger();
     final List<Boolean> replays = new CopyOnWriteArrayList<>();
+    final List<String> rateLimited = new CopyOnWriteArrayList<>();
+    volatile boolean headroom;
 
     @Override
     public Mono<AccessToken> token() {
       return Mono.fromSupplier(
-          () -> new AccessToken("token-" + issued.get(), "bearer", Instant.parse("2030-01-01T00:00:00Z")));
+          () -> {
+            asked.incrementAndGet();
+            return new AccessToken(
+                "token-" + issued.get(), "bearer", Instant.parse("2030-01-01T00:00:00Z"));
+          });
     }
 
     @Override
     public void invalidate(AccessToken rejected) {
       issued.compareAndSet(Integer.parseInt(rejected.value().substring(6)), issued.get() + 1);
+    }
+
+    @Override
+    public boolean reportRateLimited(AccessToken limited, Duration retryAfter) {
+      rateLimited.add(limited.value() + " " + retryAfter);
+      if (headroom) {
+        invalidate(limited);
+      }
+      return headroom;
     }
 
     @Override
@@ -105,10 +127,16 @@ class BearerConnectorTest {
 
   private static final class Response implements ApiClientConnectorResponse {
     final int status;
+    final Map<String, String> headers;
     final AtomicInteger closes = new AtomicInteger();
 
     Response(int status) {
+      this(status, Map.of());
+    }
+
+    Response(int status, Map<String, String> headers) {
       this.status = status;
+      this.headers = headers;
     }
 
     @Override
@@ -123,7 +151,7 @@ class BearerConnectorTest {
 
     @Override
     public Map<String, String> getHeaders() {
-      return Map.of();
+      return headers;
     }
 
     @Override
@@ -147,17 +175,32 @@ class BearerConnectorTest {
     }
   }
 
-  /** Answers the scripted responses in order and records what it was sent. */
+  /** A scripted status: the transport fails the call through the callback. */
+  private static final int CONNECTION_RESET = -1;
+  /** A scripted status: the transport throws from {@code invokeAsync} instead of calling back. */
+  private static final int REJECTED = -2;
+
+  /**
+   * Answers the scripted responses in order and records what it was sent. Its {@code close()} may
+   * throw any exception, an {@code InterruptedException} among them, as the SDK's interface allows.
+   */
+  @SuppressWarnings("try")
   private static final class Transport implements ApiClientConnector {
     final Deque<Response> script = new ArrayDeque<>();
     final List<ApiClientConnectorRequest> sent = new CopyOnWriteArrayList<>();
     final List<Response> answered = new CopyOnWriteArrayList<>();
     final AtomicInteger closes = new AtomicInteger();
+    volatile Exception closeFailure;
 
     Transport answering(int... statuses) {
       for (int status : statuses) {
         script.add(new Response(status));
       }
+      return this;
+    }
+
+    Transport answering(Response response) {
+      script.add(response);
       return this;
     }
 
@@ -174,17 +217,24 @@ class BearerConnectorTest {
         ApiClientConnectorRequest request, AsyncApiCallback<ApiClientConnectorResponse> callback) {
       sent.add(request);
       Response response = script.remove();
-      if (response.status < 0) {
+      if (response.status == REJECTED) {
+        throw new RejectedExecutionException("the transport's executor is shut down");
+      }
+      if (response.status == CONNECTION_RESET) {
         callback.onFailed(new java.io.IOException("connection reset"));
         return CompletableFuture.failedFuture(new java.io.IOException("connection reset"));
       }
+      answered.add(response);
       callback.onCompleted(response);
       return CompletableFuture.completedFuture(response);
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
       closes.incrementAndGet();
+      if (closeFailure != null) {
+        throw closeFailure;
+      }
     }
   }
 
@@ -286,7 +336,7 @@ class BearerConnectorTest {
             });
     try {
       future.get(5, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException failed) {
+    } catch (ExecutionException failed) {
       told.add("future failed");
     }
     return told;
@@ -294,14 +344,125 @@ class BearerConnectorTest {
 
   @Test
   void anAsynchronousTransportFailureReachesTheCallbackAndTheFuture() throws Exception {
-    transport.answering(-1);
+    transport.answering(CONNECTION_RESET);
     assertThat(sendAsync()).containsExactly("connection reset", "future failed");
   }
 
   @Test
   void anAsynchronousReplayThatFailsReachesTheCallbackAndIsNoReportedReplay() throws Exception {
-    transport.answering(401, -1);
+    transport.answering(401, CONNECTION_RESET);
     assertThat(sendAsync()).containsExactly("connection reset", "future failed");
     assertThat(tokens.replays).isEmpty();
+  }
+
+  @Test
+  void aRateLimitedResponseIsClosedAndTheCallReplayedWithAnotherTokenWhenTheProviderHasOne()
+      throws Exception {
+    tokens.headroom = true;
+    transport.answering(new Response(429, Map.of("Retry-After", "7"))).answering(200);
+
+    ApiClientConnectorResponse answer = connector.invoke(new Request(null));
+
+    assertThat(answer.getStatusCode()).isEqualTo(200);
+    assertThat(tokens.rateLimited).containsExactly("token-1 PT7S");
+    assertThat(transport.answered.get(0).closes.get()).as("the 429, closed").isEqualTo(1);
+    assertThat(transport.answered.get(1).closes.get()).as("the answer, left to the SDK").isZero();
+    assertThat(transport.sent).extracting(r -> r.getHeaders().get("Authorization"))
+        .containsExactly("Bearer token-1", "Bearer token-2");
+    assertThat(tokens.replays).as("a 429 replay is no 401 replay").isEmpty();
+  }
+
+  @Test
+  void aRateLimitedResponseWithoutAnotherTokenIsTheCallersUnclosed() throws Exception {
+    transport.answering(new Response(429, Map.of("retry-after", "60")));
+
+    ApiClientConnectorResponse answer = connector.invoke(new Request(null));
+
+    assertThat(answer.getStatusCode()).isEqualTo(429);
+    assertThat(tokens.rateLimited).containsExactly("token-1 PT1M");
+    assertThat(transport.answered.get(0).closes.get()).isZero();
+    assertThat(transport.sent).hasSize(1);
+  }
+
+  @Test
+  void anAsynchronousRateLimitedResponseIsClosedAndReplayedWithAnotherToken() throws Exception {
+    tokens.headroom = true;
+    transport.answering(new Response(429, Map.of("Retry-After", "7"))).answering(200);
+
+    assertThat(sendAsync()).containsExactly(200);
+
+    assertThat(tokens.rateLimited).containsExactly("token-1 PT7S");
+    assertThat(transport.answered.get(0).closes.get()).as("the 429, closed").isEqualTo(1);
+    assertThat(transport.answered.get(1).closes.get()).as("the answer, left to the SDK").isZero();
+    assertThat(transport.sent).extracting(r -> r.getHeaders().get("Authorization"))
+        .containsExactly("Bearer token-1", "Bearer token-2");
+  }
+
+  @Test
+  void anAsynchronousLoginGoesToTheTransportUntouchedAndReturnsItsFuture() throws Exception {
+    transport.answering(200);
+    Request login = new Request("grant_type=client_credentials", "Authorization", "Basic abc");
+    List<Integer> called = new CopyOnWriteArrayList<>();
+
+    Future<ApiClientConnectorResponse> future =
+        connector.invokeAsync(
+            login,
+            new AsyncApiCallback<>() {
+              @Override
+              public void onCompleted(ApiClientConnectorResponse response) {
+                called.add(response.getStatusCode());
+              }
+
+              @Override
+              public void onFailed(Throwable failure) {
+                called.add(-1);
+              }
+            });
+
+    assertThat(future.get(5, TimeUnit.SECONDS)).isSameAs(transport.answered.get(0));
+    assertThat(called).containsExactly(200);
+    assertThat(transport.sent).containsExactly(login);
+    assertThat(tokens.asked).hasValue(0);
+  }
+
+  @Test
+  void aTransportThatThrowsInsteadOfCallingBackFailsTheCallbackAndTheFuture() throws Exception {
+    transport.answering(REJECTED);
+    assertThat(sendAsync())
+        .containsExactly("the transport's executor is shut down", "future failed");
+  }
+
+  @Test
+  void closingInterruptedKeepsTheInterruptAndFailsWithTheCause() {
+    InterruptedException interrupted = new InterruptedException("closing");
+    transport.closeFailure = interrupted;
+
+    assertThatThrownBy(connector::close)
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("interrupted while closing the SDK transport")
+        .hasCause(interrupted);
+    assertThat(Thread.interrupted()).as("the interrupt, set again (and cleared here)").isTrue();
+  }
+
+  @Test
+  void aFailedCloseOfTheTransportIsAnIoExceptionWithTheCause() {
+    Exception failure = new Exception("pool busy");
+    transport.closeFailure = failure;
+
+    assertThatThrownBy(connector::close)
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("closing the SDK transport failed")
+        .hasCause(failure);
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void retryAfterTakesUpToNineDigitsOfSeconds() {
+    assertThat(BearerConnector.retryAfter(Map.of("Retry-After", "999999999")))
+        .isEqualTo(Duration.ofSeconds(999_999_999));
+    assertThat(BearerConnector.retryAfter(Map.of("Retry-After", " 12 "))).isEqualTo(Duration.ofSeconds(12));
+    assertThat(BearerConnector.retryAfter(Map.of("Retry-After", "1000000000"))).isZero();
+    assertThat(BearerConnector.retryAfter(Map.of("Retry-After", ""))).isZero();
+    assertThat(BearerConnector.retryAfter(Map.of("Retry-After", "-1"))).isZero();
   }
 }

@@ -519,6 +519,30 @@ class GenesysSdkTest {
   }
 
   @Test
+  void aConnectorProviderWithATokenWaitFailsASynchronousCallWhoseTokenIsLate() {
+    start(GenesysLoginEmulator.builder().client(ID, SECRET));
+    TokenProvider tokens = provider(SECRET);
+    ApiClient client =
+        ApiClient.Builder.standard()
+            .withProperty(
+                ApiClientConnectorProperty.CONNECTOR_PROVIDER,
+                GenesysSdk.connectorProvider(tokens, Duration.ofMillis(100)))
+            .withShouldRefreshAccessToken(false)
+            .withBasePath(emulator.baseUri().toString())
+            .build();
+    toClose.add(client);
+    emulator.latency(Duration.ofSeconds(2));
+
+    Throwable failure = catchFailure(() -> new UsersApi(client).getUsersMe(null, null));
+
+    assertThat(failure).isInstanceOf(IOException.class);
+    assertThat(failure.getCause())
+        .isInstanceOf(io.github.genesystokens.TokenException.class)
+        .hasMessageStartingWith("no token within PT0.1S");
+    assertThat(emulator.apiRequests()).as("nothing sent without a token").isZero();
+  }
+
+  @Test
   void theFactoriesRefuseWhatCannotWork() {
     assertThatThrownBy(() -> GenesysSdk.connectorProvider(null))
         .isInstanceOf(NullPointerException.class)

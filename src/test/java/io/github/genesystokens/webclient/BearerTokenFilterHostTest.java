@@ -105,4 +105,34 @@ class BearerTokenFilterHostTest {
     assertThatThrownBy(() -> filter.allowingOnlyHost(" "))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aPortOrAPathAloneIsRefusedAndABracketedIpv6AddressIsAccepted() {
+    BearerTokenFilter filter = BearerTokenFilter.of(tokens);
+    assertThatThrownBy(() -> filter.allowingOnlyHost(":8080"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("':8080'");
+    assertThatThrownBy(() -> filter.allowingOnlyHost("/api/v2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'/api/v2'");
+    assertThat(filter.allowingOnlyHost("[::1]")).isNotSameAs(filter);
+  }
+
+  @Test
+  void aRequestWithoutAHostIsRefusedWithoutQuotingItsQuery() {
+    WebClient noBase =
+        WebClient.builder().filter(BearerTokenFilter.of(tokens).allowingOnlyHost("127.0.0.1")).build();
+
+    StepVerifier.create(noBase.get().uri(URI.create("?apiKey=k-123")).retrieve().toBodilessEntity())
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("only to host 127.0.0.1")
+                    .message()
+                    .doesNotContain("k-123"))
+        .verify(WAIT);
+
+    assertThat(genesys.tokenRequests()).isZero();
+  }
 }

@@ -213,4 +213,16 @@ class BearerTokenFilterTest {
     assertThat(BearerTokenFilter.correlationId(genesysOnly)).isEqualTo("gen-2");
     assertThat(BearerTokenFilter.correlationId(neither)).isEqualTo("none");
   }
+
+  @Test
+  void retryAfterTakesUpToNineDigitsOfSecondsAndNoMore() {
+    assertThat(BearerTokenFilter.retryAfter(withRetryAfter("999999999")))
+        .isEqualTo(Duration.ofSeconds(999_999_999));
+    assertThat(BearerTokenFilter.retryAfter(withRetryAfter("1000000000"))).isZero();
+    assertThat(BearerTokenFilter.retryAfter(withRetryAfter(" 3 "))).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  private static ClientResponse withRetryAfter(String value) {
+    return ClientResponse.create(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", value).build();
+  }
 }

@@ -141,18 +141,19 @@ class TokenProviderRegistryTest {
     Key b = key("org-b");
     Key aScoped = key("org-a", "x");
 
-    registry.provider(a).token().block(WAIT);
-    registry.provider(b).token().block(WAIT);
-    registry.provider(a).token().block(WAIT); // b is now the least recently used
-    registry.provider(aScoped).token().block(WAIT);
+    // Asking for a provider is a use; no token is needed to order the keys.
+    registry.provider(a);
+    registry.provider(b);
+    registry.provider(a); // b is now the least recently used
+    registry.provider(aScoped);
 
     assertThat(registry.size()).isEqualTo(2);
-    registry.provider(a).token().block(WAIT);
+    registry.provider(a);
     assertThat(lookups.get("org-a")).hasValue(2); // a and a+x, never a again
-    registry.provider(b).token().block(WAIT);
+    registry.provider(b);
     assertThat(lookups.get("org-b")).hasValue(2); // b was closed and had to be created anew
-    assertThat(genesys.tokensIssuedTo("org-b")).isEqualTo(2);
-    assertThat(genesys.tokenRequests()).isEqualTo(genesys.tokensIssued());
+    assertThat(registry.size()).isEqualTo(2);
+    assertThat(genesys.tokenRequests()).isZero();
   }
 
   @Test
