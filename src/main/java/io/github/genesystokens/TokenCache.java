@@ -177,21 +177,14 @@ final class TokenCache {
       }
       Instant now = clock.instant();
       CachedToken cached = s.cached;
-      if (cached != null) {
-        CacheState phase = cached.stateAt(now);
-        if (phase == CacheState.FRESH) {
-          if (listeners != null) {
-            listeners.cacheHit();
-          }
-          return cached.mono();
+      if (cached != null && cached.stateAt(now) != CacheState.EXPIRED) {
+        // STALE, or FRESH again (a fetch stored a token, or the clock went back, since the hot
+        // path's read): served either way; refreshInBackground leaves a FRESH token alone.
+        refreshInBackground(Trigger.REFRESH_AHEAD);
+        if (listeners != null) {
+          listeners.cacheHit();
         }
-        if (phase == CacheState.STALE) {
-          refreshInBackground(Trigger.REFRESH_AHEAD);
-          if (listeners != null) {
-            listeners.cacheHit();
-          }
-          return cached.mono();
-        }
+        return cached.mono();
       }
       if (s.fetch != null && !s.probing) {
         return await(s.fetch);
@@ -222,24 +215,23 @@ final class TokenCache {
    * under way. Callers are served the cached token meanwhile.
    *
    * @param trigger a caller's {@link Trigger#REFRESH_AHEAD}, or the {@link Trigger#TIMER}
-   * @return whether this call started a fetch
    */
-  private boolean refreshInBackground(Trigger trigger) {
+  private void refreshInBackground(Trigger trigger) {
     for (; ; ) {
       State s = state.get();
       if (s.closed || s.fetch != null || s.cached == null) {
-        return false;
+        return;
       }
       Instant now = clock.instant();
       if (s.cached.stateAt(now) == CacheState.FRESH || s.coolingDownAt(now)) {
-        return false;
+        return;
       }
       State next = s.withFetch(new CompletableFuture<>(), newFetchEvents());
       if (state.compareAndSet(s, next)) {
         log.debug(
             "{}: refreshing ahead of expiry at {} ({})", name, s.cached.token().expiresAt(), trigger);
         launch(next, trigger);
-        return true;
+        return;
       }
     }
   }
@@ -308,9 +300,10 @@ final class TokenCache {
    * stays single: no caller starts another while it runs.
    */
   private void releaseWaiters(CompletableFuture<AccessToken> fetch, TokenException throttled) {
-    if (fetch.completeExceptionally(throttled)) {
-      log.debug("{}: token creation throttled; callers answered, retrying in the background", name);
-    }
+    // At the fetch's first long wait this answers its waiters; at a later one they have their
+    // answer already and this does nothing.
+    fetch.completeExceptionally(throttled);
+    log.debug("{}: token creation throttled; waiters answered, retrying in the background", name);
   }
 
   private void onIssued(
@@ -475,16 +468,14 @@ final class TokenCache {
       probe();
       return;
     }
-    if (!refreshInBackground(Trigger.TIMER)) {
-      State s = state.get();
-      if (s.cached != null && s.fetch == null && !s.closed) {
-        Instant now = clock.instant();
-        // Only re-arm for a future instant: a timer that found nothing to do now must not spin.
-        Instant wakeAt = nextWake(s);
-        if (wakeAt != null && wakeAt.isAfter(now)) {
-          scheduleTimer(s);
-        }
-      }
+    refreshInBackground(Trigger.TIMER);
+    // Re-armed when the refresh did not start (it was not due yet, or a cooldown lasts): a fetch
+    // in flight, or a closed cache, has no wake-up, and a fetch that already ended armed the same
+    // one. Only for a future instant: a timer that found nothing to do now must not spin.
+    State s = state.get();
+    Instant wakeAt = nextWake(s);
+    if (wakeAt != null && wakeAt.isAfter(clock.instant())) {
+      scheduleTimer(s);
     }
   }
 
@@ -506,15 +497,9 @@ final class TokenCache {
       if (!s.coolingDownAt(now)) {
         return; // the cooldown is over: the next caller fetches
       }
-      if (s.cached != null && s.cached.stateAt(now) != CacheState.EXPIRED) {
-        // The clock was set back: the token is usable again, and its own timer takes over.
-        State next = s.withProbe(s.probes, null);
-        if (state.compareAndSet(s, next)) {
-          scheduleTimer(next);
-          return;
-        }
-        continue;
-      }
+      // No usable token is cached here: a probe is armed only without one (see probeAt), it is
+      // cleared by a new token, and the clock read at each step is past the step's instant (above),
+      // so past the expiry that came before it.
       if (!refusedSinceLastRequest) {
         // Nobody is waiting for a token: no request at this step, but keep the schedule, so that
         // a caller refused later is answered at the next step, not at the cooldown's end.

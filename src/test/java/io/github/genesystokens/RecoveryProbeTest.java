@@ -282,4 +282,61 @@ class RecoveryProbeTest {
     assertThat(cache.status().nextAttemptAt()).contains(start.plus(ms(1100)));
     assertThat(cache.status().lastFailureAt()).contains(start.plus(ms(100)));
   }
+
+  @Test
+  void aFailedFetchAfterTheCachedTokenExpiredIsProbedLikeOneWithNoToken() {
+    newCache(rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofSeconds(10));
+    cache.token().subscribe(t -> {});
+    time.advanceTimeBy(LATENCY); // token-1, living 24 h
+    clock.jump(Duration.ofHours(25)); // past its expiry, without the refresh timer firing
+    Instant expiredFrom = clock.instant();
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("503"));
+
+    callersFor(Duration.ofSeconds(2)); // the EXPIRED token's fetch fails 100 ms after its start
+    endpoint.failAlways(null);
+    List<Duration> served = callersFor(Duration.ofSeconds(2));
+
+    // The fetch at 0 s (from the jump), probes one step (1 s) after each failure: 1.1, 2.2 s.
+    List<Duration> sent = new ArrayList<>();
+    for (Instant at : requests.subList(1, requests.size())) {
+      sent.add(Duration.between(expiredFrom, at));
+    }
+    assertThat(sent).containsExactly(ms(0), ms(1100), ms(2200));
+    assertThat(served.get(0)).isEqualTo(Duration.between(start, expiredFrom).plus(ms(2300)));
+  }
+
+  @Test
+  void aCallerAfterTheCooldownsEndWaitsForTheProbeInFlightInsteadOfSendingASecondRequest() {
+    newCache(
+        rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofMillis(2500));
+    endpoint.latency(Duration.ofSeconds(2)).failAlways(FakeTokenEndpoint.transientFailure("503"));
+    cache.token().subscribe(t -> {}, e -> {});
+    time.advanceTimeBy(ms(2100)); // failed at 2 s, cooldown until 4.5 s
+    cache.token().subscribe(t -> {}, e -> {}); // refused at 2.1 s
+    endpoint.failAlways(null);
+    time.advanceTimeBy(ms(2500)); // the probe went at 3 s and answers at 5 s; now 4.6 s
+
+    AtomicReference<AccessToken> got = new AtomicReference<>();
+    cache.token().subscribe(got::set);
+    assertThat(got.get()).as("waiting for the probe").isNull();
+    time.advanceTimeBy(ms(400));
+
+    assertThat(got.get().value()).isEqualTo("token-2");
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(3000));
+  }
+
+  @Test
+  void aProbeStepWokenEarlyByTheClockGoingBackWaitsForTheStepsInstantOnTheClock() {
+    newCache(rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofSeconds(30));
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("503"));
+    cache.token().subscribe(t -> {}, e -> {});
+    time.advanceTimeBy(ms(200)); // failed at 0.1 s: the first step is due at 1.1 s on the clock
+    cache.token().subscribe(t -> {}, e -> {}); // refused at 0.2 s
+    clock.jump(Duration.ofSeconds(-5)); // the step's timer now goes off at -3.9 s on the clock
+
+    time.advanceTimeBy(ms(5800)); // the clock reads 1.0 s
+    assertThat(requestOffsets()).containsExactly(ms(0));
+    time.advanceTimeBy(ms(200));
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(1100));
+  }
 }
