@@ -44,14 +44,15 @@ import reactor.util.context.Context;
  * a caller served a cached token never waits and never hops. A {@code VirtualTimeScheduler} runs a
  * task without delay at once, so tests in virtual time still see waiters resume synchronously.
  *
- * <p>Recovery probe: when a fetch fails transiently and no usable token is cached, callers are
- * refused with the failure for the cooldown, as before; but on the backoff schedule of the retry
- * rules (step {@code n} waits {@code backoff(n)} after the last failure, never less than a {@code
- * Retry-After}) the cache sends one request of its own, a probe, if a caller was refused since the
- * last request. A probe that gets a token ends the cooldown at once; one that fails leaves the end
- * of the cooldown where it was (or later, for a longer {@code Retry-After}). Non-retryable
- * failures ({@code invalid_client}) and the Genesys throttle are never probed. See docs/design.md,
- * "Recovery probe".
+ * <p>Recovery probe: when a fetch fails transiently and no usable token is left during the
+ * cooldown, callers are refused with the failure until it ends, as before; but on the backoff
+ * schedule of the retry rules (step {@code n} waits {@code backoff(n)} after the last failure, or
+ * after the moment the token served meanwhile expired or was invalidated, and never less than a
+ * {@code Retry-After} after the failure) the cache sends one request of its own, a probe, if a
+ * caller was refused since the last request. A probe that gets a token ends the cooldown at once;
+ * one that fails leaves the end of the cooldown where it was (or later, for a longer {@code
+ * Retry-After}). Non-retryable failures ({@code invalid_client}) and the Genesys throttle are
+ * never probed. See docs/design.md, "Recovery probe".
  *
  * <p>Throttled fetches: when the retry rules go into a long wait of the Genesys throttle, they tell
  * the fetch's waiters at once (through the Reactor context, {@link RetryRules#THROTTLED}), while the
@@ -360,7 +361,10 @@ final class TokenCache {
         retryNotBefore = asks.isAfter(previous.retryNotBefore) ? asks : previous.retryNotBefore;
       }
       int probes = probe ? previous.probes + 1 : 0;
-      Instant nextProbe = probeAt(failure, previous, now, probes, retryNotBefore);
+      // A token still usable now is served until its expiry: the probe's schedule starts there.
+      CachedToken kept = previous.cached;
+      Instant from = kept != null && kept.expiredAt().isAfter(now) ? kept.expiredAt() : now;
+      Instant nextProbe = probeAt(failure, now, from, probes, retryNotBefore);
       next = previous.failed(failure, now, retryNotBefore, probes, nextProbe);
       if (state.compareAndSet(previous, next)) {
         break;
@@ -407,24 +411,26 @@ final class TokenCache {
 
   /**
    * When the next recovery probe may go, or {@code null} for none: only after a transient failure
-   * other than the Genesys throttle,
-   * only with no usable token (none, or an expired one: a valid one is refreshed by the timer),
-   * step {@code probes} of the backoff after this failure and never before its {@code
-   * Retry-After}, and only before the cooldown ends (after it, callers start a fetch themselves).
+   * other than the Genesys throttle, step {@code step} of the backoff after {@code from} (the
+   * failure, or the later instant from which no usable token is left: the expiry of the token
+   * served meanwhile, its invalidation), never before the failure's {@code Retry-After}, and only
+   * before the cooldown ends (after it, callers start a fetch themselves, or the timer refreshes).
    */
   private Instant probeAt(
-      TokenException failure, State previous, Instant now, int probes, Instant cooldownEnd) {
+      TokenException failure, Instant failedAt, Instant from, int step, Instant cooldownEnd) {
     if (probeBackoff == null
+        || failure == null
         || !failure.isRetryable()
         // The throttle's window is about a minute, and the fetch has just spent its retries
         // spanning it: a probe on the short backoff would only press on it.
-        || RetryRules.isThrottle(failure)
-        || (previous.cached != null && previous.cached.stateAt(now) != CacheState.EXPIRED)) {
+        || RetryRules.isThrottle(failure)) {
       return null;
     }
-    Duration wait = probeBackoff.apply(probes);
-    Duration asked = retryAfterOf(failure);
-    Instant at = now.plus(asked.compareTo(wait) > 0 ? asked : wait);
+    Instant at = from.plus(probeBackoff.apply(step));
+    Instant asked = failedAt.plus(retryAfterOf(failure));
+    if (asked.isAfter(at)) {
+      at = asked;
+    }
     return at.isBefore(cooldownEnd) ? at : null;
   }
 
@@ -452,7 +458,8 @@ final class TokenCache {
       return null;
     }
     if (s.probeAt != null) {
-      return s.probeAt; // set only when no usable token is cached: no refresh to wake for
+      // Set only when no usable token is left before the cooldown ends: no refresh to wake for.
+      return s.probeAt;
     }
     if (s.cached == null) {
       return null;
@@ -497,9 +504,8 @@ final class TokenCache {
       if (!s.coolingDownAt(now)) {
         return; // the cooldown is over: the next caller fetches
       }
-      // No usable token is cached here: a probe is armed only without one (see probeAt), it is
-      // cleared by a new token, and the clock read at each step is past the step's instant (above),
-      // so past the expiry that came before it.
+      // No usable token is cached here: a step's instant is not before the expiry of the token it
+      // was armed with (see probeAt), a new token clears it, and the clock is past it (above).
       if (!refusedSinceLastRequest) {
         // Nobody is waiting for a token: no request at this step, but keep the schedule, so that
         // a caller refused later is answered at the next step, not at the cooldown's end.
@@ -533,8 +539,18 @@ final class TokenCache {
         }
         return;
       }
-      if (state.compareAndSet(s, s.withoutToken())) {
+      State next = s.withoutToken();
+      Instant now = clock.instant();
+      if (s.cached.stateAt(now) != CacheState.EXPIRED) {
+        // In a cooldown, its recovery probe was timed for this token's expiry: no usable token
+        // is left from now on, so the schedule starts now (none outside a cooldown, see probeAt).
+        next =
+            next.withProbe(
+                s.probes, probeAt(s.failure, s.failureAt, now, s.probes, s.retryNotBefore));
+      }
+      if (state.compareAndSet(s, next)) {
         log.debug("{}: token rejected by a resource server, dropped from the cache", name);
+        scheduleTimer(next); // the probe's step, if one is due; nothing else without a token
         if (listeners != null) {
           listeners.invalidation(true);
         }
