@@ -236,8 +236,8 @@ final class RetryRules {
    */
   Duration throttleWait() {
     long high = maxBackoff.toNanos();
-    long low = Math.max(minBackoff.toNanos(), high / 3);
-    return Duration.ofNanos(low >= high ? low : ThreadLocalRandom.current().nextLong(low, high + 1));
+    long low = Math.max(minBackoff.toNanos(), high / 3); // at most high: the builder has min <= max
+    return Duration.ofNanos(ThreadLocalRandom.current().nextLong(low, high + 1));
   }
 
   /** The jittered exponential wait before retry number {@code retry} (0-based). */
@@ -253,9 +253,10 @@ final class RetryRules {
     }
     long baseNanos = base.toNanos();
     long offset = (long) (baseNanos * JITTER_FACTOR);
+    // min <= base <= max (the builder has min <= max), so low <= 0 <= high: never an empty range.
     long low = Math.max(minBackoff.toNanos() - baseNanos, -offset);
     long high = Math.min(maxBackoff.toNanos() - baseNanos, offset);
-    long jitter = high > low ? ThreadLocalRandom.current().nextLong(low, high + 1) : low;
+    long jitter = ThreadLocalRandom.current().nextLong(low, high + 1);
     return Duration.ofNanos(baseNanos + jitter);
   }
 }

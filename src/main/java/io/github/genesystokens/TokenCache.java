@@ -44,14 +44,15 @@ import reactor.util.context.Context;
  * a caller served a cached token never waits and never hops. A {@code VirtualTimeScheduler} runs a
  * task without delay at once, so tests in virtual time still see waiters resume synchronously.
  *
- * <p>Recovery probe: when a fetch fails transiently and no usable token is cached, callers are
- * refused with the failure for the cooldown, as before; but on the backoff schedule of the retry
- * rules (step {@code n} waits {@code backoff(n)} after the last failure, never less than a {@code
- * Retry-After}) the cache sends one request of its own, a probe, if a caller was refused since the
- * last request. A probe that gets a token ends the cooldown at once; one that fails leaves the end
- * of the cooldown where it was (or later, for a longer {@code Retry-After}). Non-retryable
- * failures ({@code invalid_client}) and the Genesys throttle are never probed. See docs/design.md,
- * "Recovery probe".
+ * <p>Recovery probe: when a fetch fails transiently and no usable token is left during the
+ * cooldown, callers are refused with the failure until it ends, as before; but on the backoff
+ * schedule of the retry rules (step {@code n} waits {@code backoff(n)} after the last failure, or
+ * after the moment the token served meanwhile expired or was invalidated, and never less than a
+ * {@code Retry-After} after the failure) the cache sends one request of its own, a probe, if a
+ * caller was refused since the last request. A probe that gets a token ends the cooldown at once;
+ * one that fails leaves the end of the cooldown where it was (or later, for a longer {@code
+ * Retry-After}). Non-retryable failures ({@code invalid_client}) and the Genesys throttle are
+ * never probed. See docs/design.md, "Recovery probe".
  *
  * <p>Throttled fetches: when the retry rules go into a long wait of the Genesys throttle, they tell
  * the fetch's waiters at once (through the Reactor context, {@link RetryRules#THROTTLED}), while the
@@ -177,21 +178,14 @@ final class TokenCache {
       }
       Instant now = clock.instant();
       CachedToken cached = s.cached;
-      if (cached != null) {
-        CacheState phase = cached.stateAt(now);
-        if (phase == CacheState.FRESH) {
-          if (listeners != null) {
-            listeners.cacheHit();
-          }
-          return cached.mono();
+      if (cached != null && cached.stateAt(now) != CacheState.EXPIRED) {
+        // STALE, or FRESH again (a fetch stored a token, or the clock went back, since the hot
+        // path's read): served either way; refreshInBackground leaves a FRESH token alone.
+        refreshInBackground(Trigger.REFRESH_AHEAD);
+        if (listeners != null) {
+          listeners.cacheHit();
         }
-        if (phase == CacheState.STALE) {
-          refreshInBackground(Trigger.REFRESH_AHEAD);
-          if (listeners != null) {
-            listeners.cacheHit();
-          }
-          return cached.mono();
-        }
+        return cached.mono();
       }
       if (s.fetch != null && !s.probing) {
         return await(s.fetch);
@@ -222,24 +216,23 @@ final class TokenCache {
    * under way. Callers are served the cached token meanwhile.
    *
    * @param trigger a caller's {@link Trigger#REFRESH_AHEAD}, or the {@link Trigger#TIMER}
-   * @return whether this call started a fetch
    */
-  private boolean refreshInBackground(Trigger trigger) {
+  private void refreshInBackground(Trigger trigger) {
     for (; ; ) {
       State s = state.get();
       if (s.closed || s.fetch != null || s.cached == null) {
-        return false;
+        return;
       }
       Instant now = clock.instant();
       if (s.cached.stateAt(now) == CacheState.FRESH || s.coolingDownAt(now)) {
-        return false;
+        return;
       }
       State next = s.withFetch(new CompletableFuture<>(), newFetchEvents());
       if (state.compareAndSet(s, next)) {
         log.debug(
             "{}: refreshing ahead of expiry at {} ({})", name, s.cached.token().expiresAt(), trigger);
         launch(next, trigger);
-        return true;
+        return;
       }
     }
   }
@@ -308,9 +301,10 @@ final class TokenCache {
    * stays single: no caller starts another while it runs.
    */
   private void releaseWaiters(CompletableFuture<AccessToken> fetch, TokenException throttled) {
-    if (fetch.completeExceptionally(throttled)) {
-      log.debug("{}: token creation throttled; callers answered, retrying in the background", name);
-    }
+    // At the fetch's first long wait this answers its waiters; at a later one they have their
+    // answer already and this does nothing.
+    fetch.completeExceptionally(throttled);
+    log.debug("{}: token creation throttled; waiters answered, retrying in the background", name);
   }
 
   private void onIssued(
@@ -367,7 +361,10 @@ final class TokenCache {
         retryNotBefore = asks.isAfter(previous.retryNotBefore) ? asks : previous.retryNotBefore;
       }
       int probes = probe ? previous.probes + 1 : 0;
-      Instant nextProbe = probeAt(failure, previous, now, probes, retryNotBefore);
+      // A token still usable now is served until its expiry: the probe's schedule starts there.
+      CachedToken kept = previous.cached;
+      Instant from = kept != null && kept.expiredAt().isAfter(now) ? kept.expiredAt() : now;
+      Instant nextProbe = probeAt(failure, now, from, probes, retryNotBefore);
       next = previous.failed(failure, now, retryNotBefore, probes, nextProbe);
       if (state.compareAndSet(previous, next)) {
         break;
@@ -414,24 +411,26 @@ final class TokenCache {
 
   /**
    * When the next recovery probe may go, or {@code null} for none: only after a transient failure
-   * other than the Genesys throttle,
-   * only with no usable token (none, or an expired one: a valid one is refreshed by the timer),
-   * step {@code probes} of the backoff after this failure and never before its {@code
-   * Retry-After}, and only before the cooldown ends (after it, callers start a fetch themselves).
+   * other than the Genesys throttle, step {@code step} of the backoff after {@code from} (the
+   * failure, or the later instant from which no usable token is left: the expiry of the token
+   * served meanwhile, its invalidation), never before the failure's {@code Retry-After}, and only
+   * before the cooldown ends (after it, callers start a fetch themselves, or the timer refreshes).
    */
   private Instant probeAt(
-      TokenException failure, State previous, Instant now, int probes, Instant cooldownEnd) {
+      TokenException failure, Instant failedAt, Instant from, int step, Instant cooldownEnd) {
     if (probeBackoff == null
+        || failure == null
         || !failure.isRetryable()
         // The throttle's window is about a minute, and the fetch has just spent its retries
         // spanning it: a probe on the short backoff would only press on it.
-        || RetryRules.isThrottle(failure)
-        || (previous.cached != null && previous.cached.stateAt(now) != CacheState.EXPIRED)) {
+        || RetryRules.isThrottle(failure)) {
       return null;
     }
-    Duration wait = probeBackoff.apply(probes);
-    Duration asked = retryAfterOf(failure);
-    Instant at = now.plus(asked.compareTo(wait) > 0 ? asked : wait);
+    Instant at = from.plus(probeBackoff.apply(step));
+    Instant asked = failedAt.plus(retryAfterOf(failure));
+    if (asked.isAfter(at)) {
+      at = asked;
+    }
     return at.isBefore(cooldownEnd) ? at : null;
   }
 
@@ -459,7 +458,8 @@ final class TokenCache {
       return null;
     }
     if (s.probeAt != null) {
-      return s.probeAt; // set only when no usable token is cached: no refresh to wake for
+      // Set only when no usable token is left before the cooldown ends: no refresh to wake for.
+      return s.probeAt;
     }
     if (s.cached == null) {
       return null;
@@ -475,16 +475,14 @@ final class TokenCache {
       probe();
       return;
     }
-    if (!refreshInBackground(Trigger.TIMER)) {
-      State s = state.get();
-      if (s.cached != null && s.fetch == null && !s.closed) {
-        Instant now = clock.instant();
-        // Only re-arm for a future instant: a timer that found nothing to do now must not spin.
-        Instant wakeAt = nextWake(s);
-        if (wakeAt != null && wakeAt.isAfter(now)) {
-          scheduleTimer(s);
-        }
-      }
+    refreshInBackground(Trigger.TIMER);
+    // Re-armed when the refresh did not start (it was not due yet, or a cooldown lasts): a fetch
+    // in flight, or a closed cache, has no wake-up, and a fetch that already ended armed the same
+    // one. Only for a future instant: a timer that found nothing to do now must not spin.
+    State s = state.get();
+    Instant wakeAt = nextWake(s);
+    if (wakeAt != null && wakeAt.isAfter(clock.instant())) {
+      scheduleTimer(s);
     }
   }
 
@@ -506,15 +504,8 @@ final class TokenCache {
       if (!s.coolingDownAt(now)) {
         return; // the cooldown is over: the next caller fetches
       }
-      if (s.cached != null && s.cached.stateAt(now) != CacheState.EXPIRED) {
-        // The clock was set back: the token is usable again, and its own timer takes over.
-        State next = s.withProbe(s.probes, null);
-        if (state.compareAndSet(s, next)) {
-          scheduleTimer(next);
-          return;
-        }
-        continue;
-      }
+      // No usable token is cached here: a step's instant is not before the expiry of the token it
+      // was armed with (see probeAt), a new token clears it, and the clock is past it (above).
       if (!refusedSinceLastRequest) {
         // Nobody is waiting for a token: no request at this step, but keep the schedule, so that
         // a caller refused later is answered at the next step, not at the cooldown's end.
@@ -548,8 +539,18 @@ final class TokenCache {
         }
         return;
       }
-      if (state.compareAndSet(s, s.withoutToken())) {
+      State next = s.withoutToken();
+      Instant now = clock.instant();
+      if (s.cached.stateAt(now) != CacheState.EXPIRED) {
+        // In a cooldown, its recovery probe was timed for this token's expiry: no usable token
+        // is left from now on, so the schedule starts now (none outside a cooldown, see probeAt).
+        next =
+            next.withProbe(
+                s.probes, probeAt(s.failure, s.failureAt, now, s.probes, s.retryNotBefore));
+      }
+      if (state.compareAndSet(s, next)) {
         log.debug("{}: token rejected by a resource server, dropped from the cache", name);
+        scheduleTimer(next); // the probe's step, if one is due; nothing else without a token
         if (listeners != null) {
           listeners.invalidation(true);
         }

@@ -84,4 +84,42 @@ class CredentialedFetchSourceErrorTest {
       }
     }
   }
+
+  @Test
+  void aSourceThatFailsOnTheReReadAfterInvalidClientLeavesTheRejectionWithANote() {
+    try (GenesysLoginEmulator emulator =
+        GenesysLoginEmulator.builder().client("a", "secret-a").start()) {
+      AtomicInteger reads = new AtomicInteger();
+      // A wrong secret on the first read; the source is gone on the re-read.
+      Mono<ClientCredentials> failingLater =
+          Mono.defer(
+              () ->
+                  reads.getAndIncrement() == 0
+                      ? Mono.just(ClientCredentials.of("a", "wrong-secret"))
+                      : Mono.error(new IllegalStateException("vault unreachable")));
+      TokenProvider tokens =
+          GenesysTokenProvider.builder()
+              .credentials(failingLater)
+              .tokenUri(emulator.tokenUri())
+              .maxRetries(0)
+              .build();
+      try {
+        StepVerifier.create(tokens.token())
+            .expectErrorSatisfies(
+                e -> {
+                  assertThat(e).isInstanceOf(TokenEndpointException.class);
+                  assertThat(((TokenEndpointException) e).error()).isEqualTo("invalid_client");
+                  assertThat(e)
+                      .hasMessageContaining("reading the credentials again failed")
+                      .hasMessageContaining("failed: java.lang.IllegalStateException");
+                  assertThat(((TokenException) e).isRetryable()).isFalse();
+                })
+            .verify(Duration.ofSeconds(5));
+        assertThat(reads.get()).isEqualTo(2);
+        assertThat(emulator.tokenRequests()).isEqualTo(1);
+      } finally {
+        tokens.close();
+      }
+    }
+  }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -41,6 +42,15 @@ class RecoveryProbeTest {
   }
 
   private TokenCache newCache(RetryRules rules, Duration cooldown, TokenListener... listeners) {
+    return newCache(rules, cooldown, rules::backoff, listeners);
+  }
+
+  /** With {@code probeBackoff} for the probe's steps, and {@code rules} for the fetch's retries. */
+  private TokenCache newCache(
+      RetryRules rules,
+      Duration cooldown,
+      LongFunction<Duration> probeBackoff,
+      TokenListener... listeners) {
     cache =
         new TokenCache(
             () ->
@@ -58,7 +68,7 @@ class RecoveryProbeTest {
             "test",
             () -> {},
             listeners.length == 0 ? null : Listeners.of(List.of(listeners), "test"),
-            rules::backoff);
+            probeBackoff);
     return cache;
   }
 
@@ -281,5 +291,109 @@ class RecoveryProbeTest {
 
     assertThat(cache.status().nextAttemptAt()).contains(start.plus(ms(1100)));
     assertThat(cache.status().lastFailureAt()).contains(start.plus(ms(100)));
+  }
+
+  @Test
+  void aFailedFetchAfterTheCachedTokenExpiredIsProbedLikeOneWithNoToken() {
+    // Steps of 1 s, 2 s, 4 s, ... without jitter, so that every instant below is exact.
+    newCache(
+        rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        Duration.ofSeconds(10),
+        step -> Duration.ofSeconds(1L << step));
+    cache.token().subscribe(t -> {});
+    time.advanceTimeBy(LATENCY); // token-1, living 24 h
+    clock.jump(Duration.ofHours(25)); // past its expiry, without the refresh timer firing
+    Instant expiredFrom = clock.instant();
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("503"));
+
+    callersFor(Duration.ofSeconds(2)); // the EXPIRED token's fetch fails 100 ms after its start
+    endpoint.failAlways(null);
+    List<Duration> served = callersFor(Duration.ofSeconds(2));
+
+    // The fetch at 0 s (from the jump) fails at 0.1 s; step 0 (1 s) after it, a probe at 1.1 s,
+    // which fails at 1.2 s; step 1 (2 s) after that, at 3.2 s, a probe that brings a token.
+    List<Duration> sent = new ArrayList<>();
+    for (Instant at : requests.subList(1, requests.size())) {
+      sent.add(Duration.between(expiredFrom, at));
+    }
+    assertThat(sent).containsExactly(ms(0), ms(1100), ms(3200));
+    assertThat(served.get(0)).isEqualTo(Duration.between(start, expiredFrom).plus(ms(3300)));
+  }
+
+  @Test
+  void aCallerAfterTheCooldownsEndWaitsForTheProbeInFlightInsteadOfSendingASecondRequest() {
+    newCache(
+        rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofMillis(2500));
+    endpoint.latency(Duration.ofSeconds(2)).failAlways(FakeTokenEndpoint.transientFailure("503"));
+    cache.token().subscribe(t -> {}, e -> {});
+    time.advanceTimeBy(ms(2100)); // failed at 2 s, cooldown until 4.5 s
+    cache.token().subscribe(t -> {}, e -> {}); // refused at 2.1 s
+    endpoint.failAlways(null);
+    time.advanceTimeBy(ms(2500)); // the probe went at 3 s and answers at 5 s; now 4.6 s
+
+    AtomicReference<AccessToken> got = new AtomicReference<>();
+    cache.token().subscribe(got::set);
+    assertThat(got.get()).as("waiting for the probe").isNull();
+    time.advanceTimeBy(ms(400));
+
+    assertThat(got.get().value()).isEqualTo("token-2");
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(3000));
+  }
+
+  @Test
+  void aProbeStepWokenEarlyByTheClockGoingBackWaitsForTheStepsInstantOnTheClock() {
+    newCache(rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofSeconds(30));
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("503"));
+    cache.token().subscribe(t -> {}, e -> {});
+    time.advanceTimeBy(ms(200)); // failed at 0.1 s: the first step is due at 1.1 s on the clock
+    cache.token().subscribe(t -> {}, e -> {}); // refused at 0.2 s
+    clock.jump(Duration.ofSeconds(-5)); // the step's timer now goes off at -3.9 s on the clock
+
+    time.advanceTimeBy(ms(5800)); // the clock reads 1.0 s
+    assertThat(requestOffsets()).containsExactly(ms(0));
+    time.advanceTimeBy(ms(200));
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(1100));
+  }
+
+  /**
+   * A 10 s token (STALE from 5 s, EXPIRED from 9 s) whose refresh, at 5 s, fails: the cooldown
+   * (10 s) lasts until 15.1 s, past the token's expiry.
+   */
+  private AccessToken aTokenWhoseRefreshFailedAtFiveSeconds() {
+    newCache(rulesOnTime(0, Duration.ofSeconds(1), Duration.ofSeconds(1)), Duration.ofSeconds(10));
+    endpoint.lifetime(Duration.ofSeconds(10));
+    AtomicReference<AccessToken> first = new AtomicReference<>();
+    cache.token().subscribe(first::set);
+    time.advanceTimeBy(LATENCY);
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("503"));
+    return first.get();
+  }
+
+  @Test
+  void aTokenThatExpiresDuringTheCooldownOfItsFailedRefreshIsProbedOneStepAfterItsExpiry() {
+    aTokenWhoseRefreshFailedAtFiveSeconds();
+    List<Duration> served = callersFor(ms(9400)); // callers from 0.1 s to 9.4 s
+    endpoint.failAlways(null); // the service is back at 9.5 s
+    served.addAll(callersFor(ms(2000)));
+
+    // The refresh at 5 s fails; the token is served until its expiry at 9 s; one step (1 s) after
+    // it, callers having been refused since, one probe: served again from 10.1 s, not 15.1 s.
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(5000), ms(10_000));
+    assertThat(served).hasSize(89 + 14); // 0.1 s to 8.9 s, then 10.1 s to 11.4 s
+    assertThat(served.get(89)).isEqualTo(ms(10_100));
+  }
+
+  @Test
+  void aTokenInvalidatedDuringTheCooldownOfItsFailedRefreshIsProbedOneStepAfterTheInvalidation() {
+    AccessToken rejected = aTokenWhoseRefreshFailedAtFiveSeconds();
+    List<Duration> served = callersFor(ms(5900)); // callers from 0.1 s to 5.9 s
+    cache.invalidate(rejected); // a 401 at 6 s
+    served.addAll(callersFor(ms(500))); // refused
+    endpoint.failAlways(null); // the service is back at 6.5 s
+    served.addAll(callersFor(ms(1500)));
+
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(5000), ms(7000));
+    assertThat(served).hasSize(59 + 9); // 0.1 s to 5.9 s, then 7.1 s to 7.9 s
+    assertThat(served.get(59)).isEqualTo(ms(7100));
   }
 }

@@ -63,4 +63,23 @@ class TokenCacheFailureLogTest {
         .contains("refresh failed; still serving the current token until")
         .contains("login service down");
   }
+
+  @Test
+  void theRecoveryLineNamesWhenTheFailuresBeganNotTheLastOne() {
+    endpoint.failAlways(FakeTokenEndpoint.transientFailure("login service down"));
+    cache.token().subscribe(null, e -> {}); // fails at 0.1 s
+    time.advanceTimeBy(Duration.ofSeconds(6));
+    cache.token().subscribe(null, e -> {}); // after the cooldown: fails again at 6.1 s
+    time.advanceTimeBy(Duration.ofSeconds(6));
+    endpoint.failAlways(null);
+    cache.token().subscribe(null, e -> {}); // at 12 s: a token
+    time.advanceTimeBy(Duration.ofSeconds(1));
+
+    assertThat(endpoint.fetches()).isEqualTo(3);
+    List<String> info =
+        logs.getOutContent().lines().filter(l -> l.contains("[ INFO]")).toList();
+    assertThat(info).hasSize(1);
+    assertThat(info.get(0))
+        .contains("token request succeeded again, after failures since 2026-01-01T00:00:00.100Z;");
+  }
 }

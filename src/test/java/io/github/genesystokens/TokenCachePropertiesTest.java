@@ -37,10 +37,11 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  *       configured cooldown, or a longer {@code Retry-After}), except a recovery probe;
  *   <li>a recovery probe starts only within a cooldown after a retryable failure, with no usable
  *       token (none, or an expired one), never before that failure's {@code Retry-After}, and one
- *       backoff step at the soonest after the last failure: step {@code n} (the probes since the
- *       cooldown began) waits at least {@code max(minBackoff, min(minBackoff * 2^n, maxBackoff) /
- *       2)}; a probe makes one request; its failure moves the cooldown's end only to a longer
- *       {@code Retry-After};
+ *       backoff step at the soonest after the last failure, or after the moment no usable token
+ *       was left when that is later (the expiry of the token served through the cooldown, or its
+ *       invalidation): step {@code n} (the probes since the cooldown began) waits at least {@code
+ *       max(minBackoff, min(minBackoff * 2^n, maxBackoff) / 2)}; a probe makes one request; its
+ *       failure moves the cooldown's end only to a longer {@code Retry-After};
  *   <li>a fetch makes at most {@code maxRetries + 1} requests;
  *   <li>every caller ends (a token, a {@link TokenException}, or its own cancel) within the longest
  *       a fetch can take: each attempt bounded by the request timeout, each wait by the larger of
@@ -95,6 +96,8 @@ class TokenCachePropertiesTest {
     private Instant lastFailureAt;
     private boolean lastFailureRetryable;
     private Duration lastRetryAfter = Duration.ZERO;
+    /** From when no usable token is left after the last failure: the failure, or later. */
+    private Instant noUsableTokenFrom;
     /** Probes since the current cooldown began. */
     private int probes;
 
@@ -225,6 +228,7 @@ class TokenCachePropertiesTest {
     private void invalidate() {
       if (current != null && random.nextBoolean()) {
         cache.invalidate(current.token());
+        noTokenLeftNow();
         current = null;
       } else if (!issued.isEmpty()) {
         // An old token (or the current one again): compare-and-invalidate must ignore it unless
@@ -233,8 +237,17 @@ class TokenCachePropertiesTest {
         CachedToken old = all.get(random.nextInt(all.size()));
         cache.invalidate(old.token());
         if (old == current) {
+          noTokenLeftNow();
           current = null;
         }
+      }
+    }
+
+    /** The current token is invalidated: if it was still usable, none is left from now on. */
+    private void noTokenLeftNow() {
+      Instant now = clock.instant();
+      if (noUsableTokenFrom != null && noUsableTokenFrom.isAfter(now)) {
+        noUsableTokenFrom = now;
       }
     }
 
@@ -299,6 +312,18 @@ class TokenCachePropertiesTest {
                 + " after the failure at "
                 + lastFailureAt);
       }
+      Duration step = lowestStep(probes);
+      if (now.isBefore(noUsableTokenFrom.plus(step))) {
+        violation(
+            "probe "
+                + probes
+                + " started at "
+                + now
+                + ", sooner than "
+                + step
+                + " after no usable token was left, at "
+                + noUsableTokenFrom);
+      }
     }
 
     /** The shortest jittered backoff of step {@code n} (RetryRules: half the base, at least min). */
@@ -336,6 +361,8 @@ class TokenCachePropertiesTest {
         probes = 0;
       }
       lastFailureAt = now;
+      noUsableTokenFrom =
+          current != null && current.expiredAt().isAfter(now) ? current.expiredAt() : now;
       lastFailureRetryable = error instanceof TokenException && ((TokenException) error).isRetryable();
       lastRetryAfter = asked;
       note("fetch failed: " + error.getMessage() + "; no fetch before " + noFetchBefore);
