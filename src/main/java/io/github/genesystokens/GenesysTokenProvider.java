@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongFunction;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -417,7 +418,8 @@ public final class GenesysTokenProvider implements TokenProvider {
      * longer {@code Retry-After} from the server takes precedence. Zero disables it. After a
      * transient failure with no usable token, a recovery probe (one request per step of the
      * {@linkplain #retryBackoff(Duration, Duration) backoff}, while callers are refused) ends the
-     * cooldown as soon as the login service answers again.
+     * cooldown as soon as the login service answers again; with a backoff whose minimum is zero
+     * there is no probe, and the cooldown is waited out.
      *
      * @param failureCooldown a non-negative duration
      * @return this builder
@@ -639,10 +641,13 @@ public final class GenesysTokenProvider implements TokenProvider {
                           e -> log.debug("{}: closing the connection pool failed: {}", name, e));
       RefreshPolicy policy = new RefreshPolicy(refreshAhead, expirySkew);
       Listeners told = Listeners.of(listeners, name);
+      // A zero backoff has no step to probe on: its probe would ask again at once, over and over,
+      // for the whole cooldown. Then the cooldown stands, as it did before probes.
+      LongFunction<Duration> probeBackoff = minBackoff.isZero() ? null : rules::backoff;
       if (poolSize == 1) {
         return new GenesysTokenProvider(
             new TokenCache(
-                fetch, policy, clock, scheduler, failureCooldown, name, release, told, rules::backoff),
+                fetch, policy, clock, scheduler, failureCooldown, name, release, told, probeBackoff),
             client,
             uri);
       }
@@ -661,7 +666,7 @@ public final class GenesysTokenProvider implements TokenProvider {
                 slotName,
                 () -> {},
                 told,
-                rules::backoff);
+                probeBackoff);
           },
           poolSize,
           requestsPerTokenPerMinute == null

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -88,6 +89,30 @@ class GenesysTokenProviderTest {
           .verifyComplete();
     }
     assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aZeroBackoffHasNoRecoveryProbeSoItsCooldownIsWaitedOutWithoutRequests() {
+    // A probe steps on the backoff; with a zero minimum each step would ask again at once, for
+    // the whole cooldown. The clock stands still, so such a step would be due for ever.
+    Instant start = Instant.parse("2026-12-02T03:00:00Z");
+    for (int i = 0; i < 5; i++) {
+      server.enqueue(status(503, ""));
+    }
+    try (TokenProvider provider =
+        builder()
+            .retryBackoff(Duration.ZERO, Duration.ZERO)
+            .maxRetries(0)
+            .failureCooldown(Duration.ofSeconds(5))
+            .clock(TestClock.stoppedAt(start))
+            .build()) {
+      StepVerifier.create(provider.token()).expectError(TokenException.class).verify(Duration.ofSeconds(5));
+      // Refused during the cooldown: the refusal that would arm a probe.
+      StepVerifier.create(provider.token()).expectError(TokenException.class).verify(Duration.ofSeconds(5));
+
+      assertThat(provider.status().nextAttemptAt()).contains(start.plusSeconds(5));
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
   }
 
   @Test
