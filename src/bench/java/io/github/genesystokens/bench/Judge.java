@@ -68,10 +68,19 @@ final class Judge {
 
     Row libThr = Row.find(r.throttle(), Contender.LIBRARY);
     Row libTm = Row.find(r.retryAfter(), Contender.LIBRARY);
+    // Issue 5's target here was "every call succeeds, 3 token requests", with the throttle retried
+    // after 1 to 4 s. Issue 14 retries it after 10 s to 30 s (its window is about a minute) and
+    // answers the callers at once instead of holding them (docs/design.md, "Restart storms"):
+    // the target is what that design promises within this scenario.
     target(
-        "throttle x2: every call succeeds, 3 token requests (2 refused + 1)",
-        count(libThr.tokenRequests()) + " token requests, " + count(libThr.failed()) + " failed",
-        libThr.failed() == 0 && libThr.tokenRequests() == 3);
+        "throttle x2: callers answered at once (max under 1 s) while the fetch waits 10 s to 30 s,"
+            + " 1 token request meanwhile",
+        count(libThr.tokenRequests())
+            + " token requests, "
+            + count(libThr.failed())
+            + " calls answered with the failure, max "
+            + Format.of("%.1f ms", libThr.maxMillis()),
+        libThr.tokenRequests() == 1 && libThr.maxMillis() < 1000);
     target(
         "429 + Retry-After 2 s: success after the advised wait, 2 token requests",
         count(libTm.tokenRequests())

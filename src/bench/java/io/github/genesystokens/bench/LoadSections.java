@@ -99,6 +99,16 @@ final class LoadSections {
             + " Neither the peer nor its token client retries token requests.\n\n");
     s.append("(a) Genesys throttle x2\n\n");
     s.append(table(r.throttle()));
+    s.append(
+        "This library retries the throttle after 10 s to 30 s (its window is about a minute) and"
+            + " answers the callers of such a fetch at once with a retryable `TokenException` while"
+            + " the fetch waits in the background (docs/design.md, \"Restart storms\"), so within"
+            + " this scenario every call fails fast and the fetch's next request is still to come."
+            + " The peer's calls succeed because it sends a token request per caller and this fault"
+            + " refuses only the first 2; the real throttle refuses every request of its window,"
+            + " and tens of token requests at once are what trips it. What a fleet sees against a"
+            + " throttle with a window is measured by `FleetStorm` (benchmarks-by-hand.md,"
+            + " \"Restart storm\").\n\n");
     s.append("(b) 429 + `Retry-After: 2`\n\n");
     s.append(table(r.retryAfter()));
 
