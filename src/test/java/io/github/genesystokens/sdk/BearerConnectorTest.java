@@ -291,24 +291,14 @@ class BearerConnectorTest {
   @Test
   void theAsynchronousCallReturnsAFutureOfTheResponse() throws Exception {
     transport.answering(200);
-    List<Integer> called = new CopyOnWriteArrayList<>();
+    StatusesCalledBack called = new StatusesCalledBack();
     Future<ApiClientConnectorResponse> future =
         connector.invokeAsync(
             new Request(null),
-            new AsyncApiCallback<>() {
-              @Override
-              public void onCompleted(ApiClientConnectorResponse response) {
-                called.add(response.getStatusCode());
-              }
-
-              @Override
-              public void onFailed(Throwable failure) {
-                called.add(-1);
-              }
-            });
+            called);
 
     assertThat(future.get(5, TimeUnit.SECONDS).getStatusCode()).isEqualTo(200);
-    assertThat(called).containsExactly(200);
+    assertThat(called.statuses).containsExactly(200);
   }
 
   @Test
@@ -402,25 +392,15 @@ class BearerConnectorTest {
   void anAsynchronousLoginGoesToTheTransportUntouchedAndReturnsItsFuture() throws Exception {
     transport.answering(200);
     Request login = new Request("grant_type=client_credentials", "Authorization", "Basic abc");
-    List<Integer> called = new CopyOnWriteArrayList<>();
+    StatusesCalledBack called = new StatusesCalledBack();
 
     Future<ApiClientConnectorResponse> future =
         connector.invokeAsync(
             login,
-            new AsyncApiCallback<>() {
-              @Override
-              public void onCompleted(ApiClientConnectorResponse response) {
-                called.add(response.getStatusCode());
-              }
-
-              @Override
-              public void onFailed(Throwable failure) {
-                called.add(-1);
-              }
-            });
+            called);
 
     assertThat(future.get(5, TimeUnit.SECONDS)).isSameAs(transport.answered.get(0));
-    assertThat(called).containsExactly(200);
+    assertThat(called.statuses).containsExactly(200);
     assertThat(transport.sent).containsExactly(login);
     assertThat(tokens.asked).hasValue(0);
   }
@@ -464,5 +444,20 @@ class BearerConnectorTest {
     assertThat(BearerConnector.retryAfter(Map.of("Retry-After", "1000000000"))).isZero();
     assertThat(BearerConnector.retryAfter(Map.of("Retry-After", ""))).isZero();
     assertThat(BearerConnector.retryAfter(Map.of("Retry-After", "-1"))).isZero();
+  }
+
+  /** An SDK callback that records each completion's status, and -1 for a failure. */
+  private static final class StatusesCalledBack implements AsyncApiCallback<ApiClientConnectorResponse> {
+    final List<Integer> statuses = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCompleted(ApiClientConnectorResponse response) {
+      statuses.add(response.getStatusCode());
+    }
+
+    @Override
+    public void onFailed(Throwable failure) {
+      statuses.add(-1);
+    }
   }
 }
