@@ -178,8 +178,7 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
                   new IllegalStateException(
                       "BearerTokenFilter sends tokens only to host "
                           + allowedHost
-                          + ", not to "
-                          + host
+                          + (host == null ? ", not to a URL without a host" : ", not to " + host)
                           + ": refused "
                           + request.method()
                           + " "
@@ -294,7 +293,9 @@ public final class BearerTokenFilter implements ExchangeFilterFunction {
   private static String withoutQuery(ClientRequest request) {
     String url = request.url().toString();
     int cut = url.indexOf('?');
-    return cut < 0 ? url : url.substring(0, cut);
+    String shown = cut < 0 ? url : url.substring(0, cut);
+    // A relative URL may be its query alone: name it rather than print nothing.
+    return shown.isEmpty() ? "(a URL of a query alone)" : shown;
   }
 
   /**
