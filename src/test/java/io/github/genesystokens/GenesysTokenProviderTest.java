@@ -228,7 +228,9 @@ class GenesysTokenProviderTest {
     server.enqueue(token("tok-1", 3600));
     HttpClient callers = HttpClient.create().headers(h -> h.set("X-Callers-Client", "yes"));
     try (TokenProvider provider = builder().httpClient(callers).build()) {
-      provider.token().block(Duration.ofSeconds(5));
+      // The first use of Reactor Netty's global resources in this JVM may take seconds on a
+      // loaded machine (event loops, the resolver): a longer bound than the 5 s elsewhere.
+      provider.token().block(Duration.ofSeconds(15));
     }
     assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("X-Callers-Client"))
         .isEqualTo("yes");
