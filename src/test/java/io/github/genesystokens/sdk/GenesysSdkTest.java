@@ -380,14 +380,7 @@ class GenesysSdkTest {
 
     // 100 calls paced 50 ms apart: 5 s, two and a half lifetimes.
     long start = System.nanoTime();
-    int succeeded = 0;
-    for (int i = 0; i < 100; i++) {
-      long due = start + Duration.ofMillis(50L * i).toNanos();
-      Poll.until(System::nanoTime, now -> now - due >= 0, WAIT);
-      if (users.getUsersMe(null, null) != null) {
-        succeeded++;
-      }
-    }
+    int succeeded = callsPaced50MillisApart(users, 100, start);
     // Read before the time, so that every request counted happened within the time measured.
     long tokenRequests = emulator.tokenRequests();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -421,14 +414,7 @@ class GenesysSdkTest {
                         .expirySkew(Duration.ZERO))));
 
     long start = System.nanoTime();
-    int succeeded = 0;
-    for (int i = 0; i < 60; i++) {
-      long due = start + Duration.ofMillis(50L * i).toNanos();
-      Poll.until(System::nanoTime, now -> now - due >= 0, WAIT);
-      if (users.getUsersMe(null, null) != null) {
-        succeeded++;
-      }
-    }
+    int succeeded = callsPaced50MillisApart(users, 60, start);
     long tokenRequests = emulator.tokenRequests();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
@@ -671,5 +657,18 @@ class GenesysSdkTest {
       return t;
     }
     throw new AssertionError("expected a failure");
+  }
+
+  /** Calls {@code getUsersMe} {@code calls} times, the i-th 50 ms * i after {@code start}: how many answered. */
+  private static int callsPaced50MillisApart(UsersApi users, int calls, long start) throws Exception {
+    int succeeded = 0;
+    for (int i = 0; i < calls; i++) {
+      long due = start + Duration.ofMillis(50L * i).toNanos();
+      Poll.until(System::nanoTime, now -> now - due >= 0, WAIT);
+      if (users.getUsersMe(null, null) != null) {
+        succeeded++;
+      }
+    }
+    return succeeded;
   }
 }
