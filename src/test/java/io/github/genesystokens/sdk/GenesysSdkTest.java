@@ -659,8 +659,12 @@ class GenesysSdkTest {
     throw new AssertionError("expected a failure");
   }
 
-  /** Calls {@code getUsersMe} {@code calls} times, the i-th 50 ms * i after {@code start}: how many answered. */
-  private static int callsPaced50MillisApart(UsersApi users, int calls, long start) throws Exception {
+  /**
+   * Calls {@code getUsersMe} {@code calls} times, the i-th 50 ms * i after {@code start}: how many
+   * answered.
+   */
+  private static int callsPaced50MillisApart(UsersApi users, int calls, long start)
+      throws Exception {
     int succeeded = 0;
     for (int i = 0; i < calls; i++) {
       long due = start + Duration.ofMillis(50L * i).toNanos();
