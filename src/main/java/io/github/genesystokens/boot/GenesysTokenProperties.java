@@ -39,6 +39,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestTimeout the longest one token request may take
  * @param failureCooldown how long a final failure is repeated to callers without a new request
  * @param retry retries of transiently failed token requests
+ * @param poolSize how many tokens of the client the provider may hold, from 1 to 50: 1 is the
+ *     single token; with 2 or more the least used token is handed out and the next is minted
+ *     when it reaches 80 % of requests-per-token-per-minute, for loads beyond one token's API
+ *     rate limit (docs/design.md, "Token pool")
+ * @param requestsPerTokenPerMinute the API requests one pooled token may make per minute,
+ *     Genesys's per-token limit by default; only with a pool-size of 2 or more
  * @param warmUp whether the first token is fetched at startup: a permanent failure (such as
  *     invalid_client) then fails the start with its message, a transient one is logged at
  *     WARN and the application starts
@@ -60,6 +66,9 @@ public record GenesysTokenProperties(
     @DefaultValue("10s") Duration requestTimeout,
     @DefaultValue("5s") Duration failureCooldown,
     @DefaultValue Retry retry,
+    @DefaultValue("1") int poolSize,
+    // The builder's default, ProviderSettings.DEFAULT_REQUESTS_PER_TOKEN_PER_MINUTE.
+    @DefaultValue("300") int requestsPerTokenPerMinute,
     @DefaultValue("false") boolean warmUp,
     @DefaultValue("default") String name) {
 
@@ -118,6 +127,10 @@ public record GenesysTokenProperties(
         + failureCooldown
         + ", retry="
         + retry
+        + ", poolSize="
+        + poolSize
+        + ", requestsPerTokenPerMinute="
+        + requestsPerTokenPerMinute
         + ", warmUp="
         + warmUp
         + ", name="

@@ -20,6 +20,9 @@ final class ProviderSettings {
 
   static final String PREFIX = "genesys.token.";
 
+  /** The builder's (and the property's) default: Genesys's per-token API rate limit. */
+  static final int DEFAULT_REQUESTS_PER_TOKEN_PER_MINUTE = 300;
+
   private ProviderSettings() {}
 
   /** A builder with every property applied, or the first bad property's failure. */
@@ -62,10 +65,29 @@ final class ProviderSettings {
     apply("retry.max-retries", () -> b.maxRetries(retry.maxRetries()));
     apply("retry.min-backoff", () -> b.retryBackoff(retry.minBackoff(), retry.maxBackoff()));
     apply("retry.max-retry-after", () -> b.maxRetryAfter(retry.maxRetryAfter()));
+    pool(p, b);
     metricsName(p);
     // Checked now, though the builder bean is a prototype made on first injection.
     apiBaseUrl(p);
     return b;
+  }
+
+  /**
+   * The pool: the builder refuses a per-token limit without a pool, but the property always has
+   * its default, so only a limit other than the default names a mistake when pool-size is 1.
+   */
+  private static void pool(GenesysTokenProperties p, GenesysTokenProvider.Builder b) {
+    apply("pool-size", () -> b.poolSize(p.poolSize()));
+    int perMinute = p.requestsPerTokenPerMinute();
+    if (p.poolSize() == 1 && perMinute == DEFAULT_REQUESTS_PER_TOKEN_PER_MINUTE) {
+      return;
+    }
+    apply("requests-per-token-per-minute", () -> b.requestsPerTokenPerMinute(perMinute));
+    if (p.poolSize() == 1) {
+      throw invalid(
+          "requests-per-token-per-minute",
+          "applies to a pool of tokens; set genesys.token.pool-size to 2 or more");
+    }
   }
 
   private static void credentials(GenesysTokenProperties p, GenesysTokenProvider.Builder b) {

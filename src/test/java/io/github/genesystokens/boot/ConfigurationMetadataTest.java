@@ -41,6 +41,8 @@ class ConfigurationMetadataTest {
     defaults.put("retry.min-backoff", "1s");
     defaults.put("retry.max-backoff", "30s");
     defaults.put("retry.max-retry-after", "180s");
+    defaults.put("pool-size", "1");
+    defaults.put("requests-per-token-per-minute", "300");
     defaults.put("warm-up", "false");
     defaults.put("name", "default");
 

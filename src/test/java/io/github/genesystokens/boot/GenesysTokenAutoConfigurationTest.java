@@ -6,6 +6,7 @@ import io.github.genesystokens.AccessToken;
 import io.github.genesystokens.GenesysTokenProvider;
 import io.github.genesystokens.TokenListener;
 import io.github.genesystokens.TokenProvider;
+import io.github.genesystokens.TestClock;
 import io.github.genesystokens.TokenStatus;
 import io.github.genesystokens.emulator.Fault;
 import io.github.genesystokens.emulator.GenesysLoginEmulator;
@@ -19,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -347,6 +350,81 @@ class GenesysTokenAutoConfigurationTest {
             });
   }
 
+  /**
+   * The provider's clock, stopped and jumped by the test (a pool paces its mints one second apart
+   * on it), through a customizer as an application would set it.
+   */
+  private ApplicationContextRunner configuredWith(TestClock clock, String... properties) {
+    return configured()
+        .withBean("clock", GenesysTokenProviderCustomizer.class, () -> builder -> builder.clock(clock))
+        .withPropertyValues(properties);
+  }
+
+  @Test
+  void byDefaultTheProviderHoldsASingleToken() {
+    TestClock clock = TestClock.stoppedAt(Instant.now());
+    configuredWith(clock)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              TokenProvider tokens = context.getBean(TokenProvider.class);
+              assertThat(tokens).isInstanceOf(GenesysTokenProvider.class);
+              assertThat(tokens.toString()).doesNotContain("pool of");
+              AccessToken first = tokens.token().block(WAIT);
+              clock.jump(Duration.ofSeconds(2));
+              // No other token to turn to: the 429 stays the caller's, and the token is kept.
+              assertThat(tokens.reportRateLimited(first, Duration.ofSeconds(30))).isFalse();
+              assertThat(tokens.token().block(WAIT)).isEqualTo(first);
+              assertThat(emulator.tokensIssued()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aPoolSizeGivesAPoolThatMintsAnotherTokenWhenOneIsRateLimited() {
+    TestClock clock = TestClock.stoppedAt(Instant.now());
+    configuredWith(clock, "genesys.token.pool-size=3")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              TokenProvider tokens = context.getBean(TokenProvider.class);
+              assertThat(tokens.toString())
+                  .contains("pool of 1 of at most 3 tokens, 300 requests per token per minute");
+              AccessToken first = tokens.token().block(WAIT);
+              clock.jump(Duration.ofSeconds(2)); // past the pacing between two mints
+
+              assertThat(tokens.reportRateLimited(first, Duration.ofSeconds(30))).isTrue();
+              AccessToken second = tokens.token().block(WAIT);
+              assertThat(second).isNotEqualTo(first);
+              assertThat(emulator.tokensIssued()).isEqualTo(2);
+              assertThat(tokens.toString())
+                  .contains("pool of 2 of at most 3 tokens")
+                  .doesNotContain(first.value(), second.value(), SECRET);
+            });
+  }
+
+  @Test
+  void theRequestsPerTokenPerMinuteAreWhatThePoolPlansFor() {
+    TestClock clock = TestClock.stoppedAt(Instant.now());
+    configuredWith(clock, "genesys.token.pool-size=2", "genesys.token.requests-per-token-per-minute=10")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              TokenProvider tokens = context.getBean(TokenProvider.class);
+              assertThat(tokens.toString()).contains("10 requests per token per minute");
+              AccessToken first = tokens.token().block(WAIT);
+              clock.jump(Duration.ofSeconds(2));
+              // 80 % of 10 is 8: the eighth request within the minute starts the second mint, and
+              // the eleventh would be over the first token's limit, so it waits for the second.
+              List<AccessToken> handed = new ArrayList<>(List.of(first));
+              for (int i = 2; i <= 11; i++) {
+                handed.add(tokens.token().block(WAIT));
+              }
+              assertThat(handed.subList(0, 8)).containsOnly(first);
+              assertThat(handed.get(10)).isNotEqualTo(first);
+              assertThat(emulator.tokensIssued()).isEqualTo(2);
+            });
+  }
+
   @Test
   void theApplicationsOwnBeansWin() {
     configured()
@@ -525,6 +603,14 @@ class GenesysTokenAutoConfigurationTest {
         inARegionsApp("genesys.token.retry.max-retry-after", "genesys.token.retry.max-retry-after=-5s"),
         inARegionsApp("genesys.token.scopes", "genesys.token.scopes=a b"),
         inARegionsApp("genesys.token.name", "genesys.token.name= "),
+        inARegionsApp("genesys.token.pool-size", "genesys.token.pool-size=0"),
+        inARegionsApp("genesys.token.pool-size", "genesys.token.pool-size=51"),
+        inARegionsApp("genesys.token.pool-size", "genesys.token.pool-size=many"),
+        inARegionsApp("genesys.token.requests-per-token-per-minute", "genesys.token.requests-per-token-per-minute=0"),
+        inARegionsApp(
+            "genesys.token.requests-per-token-per-minute",
+            "genesys.token.pool-size=3", "genesys.token.requests-per-token-per-minute=-1"),
+        inARegionsApp("genesys.token.requests-per-token-per-minute", "genesys.token.requests-per-token-per-minute=100"),
         inARegionsApp("genesys.token.api-base-url", "genesys.token.api-base-url=http://api.example.com"));
   }
 

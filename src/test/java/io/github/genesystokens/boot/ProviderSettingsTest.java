@@ -16,7 +16,7 @@ class ProviderSettingsTest {
     return new GenesysTokenProperties(
         "id", "secret", null, null, region, tokenUri, apiBaseUrl, List.of(),
         ClientAuthentication.GENESYS_BASIC, Duration.ofMinutes(5), Duration.ofSeconds(60),
-        Duration.ofSeconds(10), Duration.ofSeconds(5), null, false, "default");
+        Duration.ofSeconds(10), Duration.ofSeconds(5), null, 1, 300, false, "default");
   }
 
   @Test
