@@ -426,7 +426,9 @@ final class TokenCache {
         || RetryRules.isThrottle(failure)) {
       return null;
     }
-    Instant at = from.plus(probeBackoff.apply(step));
+    // Never counted from before the failure: a wall clock set back makes an invalidation's
+    // instant read earlier than the failure it follows.
+    Instant at = (from.isBefore(failedAt) ? failedAt : from).plus(probeBackoff.apply(step));
     Instant asked = failedAt.plus(retryAfterOf(failure));
     if (asked.isAfter(at)) {
       at = asked;

@@ -396,4 +396,19 @@ class RecoveryProbeTest {
     assertThat(served).hasSize(59 + 9); // 0.1 s to 5.9 s, then 7.1 s to 7.9 s
     assertThat(served.get(59)).isEqualTo(ms(7100));
   }
+
+  @Test
+  void anInvalidationOnAClockSetBackBeforeTheFailureIsProbedAStepAfterTheFailureNotAtIt() {
+    AccessToken rejected = aTokenWhoseRefreshFailedAtFiveSeconds();
+    callersFor(ms(5900)); // the clock at 6 s
+    clock.jump(Duration.ofSeconds(-10)); // the wall clock set back: it reads -4 s
+    cache.invalidate(rejected); // at -4 s, before the failure at 5.1 s
+    endpoint.failAlways(null); // the service is back
+    List<Duration> served = callersFor(ms(11_000)); // the clock from -4 s to 7 s
+
+    // Step 0 counts from the failure (5.1 s), not from the invalidation's earlier reading, and
+    // not from the failure itself (its Retry-After is none): one probe at 6.1 s on the clock.
+    assertThat(requestOffsets()).containsExactly(ms(0), ms(5000), ms(6100));
+    assertThat(served.get(0)).isEqualTo(ms(6200));
+  }
 }
