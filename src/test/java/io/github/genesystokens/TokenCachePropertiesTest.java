@@ -301,28 +301,16 @@ class TokenCachePropertiesTest {
       if (lastRetryAfter.compareTo(earliest) > 0) {
         earliest = lastRetryAfter;
       }
-      if (now.isBefore(lastFailureAt.plus(earliest))) {
+      probeNotSooner(now, earliest, "the failure", lastFailureAt);
+      probeNotSooner(now, lowestStep(probes), "no usable token was left", noUsableTokenFrom);
+    }
+
+    /** A violation if the probe starting {@code now} is sooner than {@code wait} after {@code from}. */
+    private void probeNotSooner(Instant now, Duration wait, String what, Instant from) {
+      if (now.isBefore(from.plus(wait))) {
         violation(
-            "probe "
-                + probes
-                + " started at "
-                + now
-                + ", sooner than "
-                + earliest
-                + " after the failure at "
-                + lastFailureAt);
-      }
-      Duration step = lowestStep(probes);
-      if (now.isBefore(noUsableTokenFrom.plus(step))) {
-        violation(
-            "probe "
-                + probes
-                + " started at "
-                + now
-                + ", sooner than "
-                + step
-                + " after no usable token was left, at "
-                + noUsableTokenFrom);
+            "probe " + probes + " started at " + now + ", sooner than " + wait + " after " + what
+                + ", at " + from);
       }
     }
 
